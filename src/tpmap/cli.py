@@ -1,0 +1,299 @@
+"""The ``tpmap`` command line.
+
+Exit codes: 0 success; 1 bad input (one clear message on standard error); 2 usage error.
+
+>>> main(["rank", "outside of the elbow", "--side", "right", "--limit", "3"])  # doctest: +ELLIPSIS
+rank  muscle ...
+   1  ...
+0
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+from . import __version__
+from .catalogue import Catalogue
+from .errors import CatalogueError, QueryError, TpmapError
+from .loader import check_files, load_catalogue
+from .model import SENSATIONS, CatalogueFile, Muscle
+from .reasoning import Ranking, rank
+
+__all__ = ["main"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line with ``argv`` (default: the process arguments); return the exit code."""
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors and 0 on --help
+        return int(exc.code or 0)
+    try:
+        return int(args.run(args, sys.stdout))
+    except CatalogueError as exc:
+        print(f"tpmap: {exc}", file=sys.stderr)
+        return 1
+    except TpmapError as exc:
+        print(f"tpmap: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # e.g. piped into head
+        return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tpmap",
+        description="Rank myofascial trigger-point muscles for a pain drawing. Educational, not diagnostic.",
+    )
+    parser.add_argument("--version", action="version", version=f"tpmap {__version__}")
+    parser.add_argument(
+        "--catalogue",
+        "-c",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a catalogue file of your own, merged over the shipped one by id (repeatable)",
+    )
+    commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
+
+    p = commands.add_parser("rank", help="rank muscles for a pain report")
+    p.add_argument(
+        "sites", nargs="+", metavar="SITE", help="a painful place in plain words, a region id, or a condition"
+    )
+    p.add_argument("--side", choices=("left", "right"), help="side of the sites that do not name one")
+    p.add_argument(
+        "--sensation",
+        action="append",
+        default=[],
+        metavar="S",
+        help=f"a sensation felt at the sites: {', '.join(SENSATIONS)}",
+    )
+    p.add_argument("--intensity", type=int, metavar="0-10", help="how strong the pain is, 0 to 10")
+    p.add_argument("--absent", action="append", default=[], metavar="SITE", help="a place that does not hurt")
+    p.add_argument("--condition", action="append", default=[], metavar="C", help="a diagnosed or suspected condition")
+    p.add_argument("--movement", action="append", default=[], metavar="M", help="a restricted movement")
+    p.add_argument("--aggravator", action="append", default=[], metavar="A", help="something that makes it worse")
+    p.add_argument("--latent", action="store_true", help="the pain appears only when a spot is pressed")
+    p.add_argument("--limit", type=int, default=10, metavar="N", help="how many candidates to show (default 10)")
+    p.add_argument("--explain", action="store_true", help="show every evidence item of each candidate")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(run=_rank)
+
+    p = commands.add_parser("muscle", help="show one muscle: trigger points, zones, conditions, sources")
+    p.add_argument("name", help="a muscle id, name or alias")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=_muscle)
+
+    p = commands.add_parser("muscles", help="list the muscles")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=_muscles)
+
+    p = commands.add_parser("regions", help="list the body regions")
+    p.add_argument("--tree", action="store_true", help="show the part-of tree")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=_regions)
+
+    p = commands.add_parser("conditions", help="list the conditions trigger points can mimic")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=_conditions)
+
+    p = commands.add_parser("check", help="validate catalogue files; every problem with file:line:column")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--alone", action="store_true", help="check the files as a whole catalogue, without the shipped one")
+    p.set_defaults(run=_check)
+
+    p = commands.add_parser("schema", help="print the JSON Schema of a catalogue file")
+    p.set_defaults(run=_schema)
+    return parser
+
+
+def _catalogue(args: argparse.Namespace) -> Catalogue:
+    return load_catalogue(*args.catalogue)
+
+
+def _dump(value: Any, out: TextIO) -> None:
+    out.write(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
+
+
+def _rank(args: argparse.Namespace, out: TextIO) -> int:
+    if args.limit < 1:
+        raise _usage("--limit must be at least 1")
+    cat = _catalogue(args)
+    result = rank(
+        cat,
+        *args.sites,
+        side=args.side,
+        sensations=args.sensation,
+        intensity=args.intensity,
+        absent=args.absent,
+        conditions=args.condition,
+        movements=args.movement,
+        aggravators=args.aggravator,
+        mode="latent" if args.latent else "active",
+    )
+    if args.json:
+        _dump(result.to_dict(limit=args.limit), out)
+    else:
+        _print_ranking(result, args.limit, args.explain, out)
+    return 0
+
+
+def _usage(message: str) -> TpmapError:
+    return QueryError(message)
+
+
+def _print_ranking(result: Ranking, limit: int, explain: bool, out: TextIO) -> None:
+    shown = result[:limit]
+    width = max([len(c.muscle.name) for c in shown] + [6])
+    out.write(f"rank  {'muscle':<{width}}  side   score   prob  zone       why\n")
+    for c in shown:
+        out.write(
+            f"{c.rank:>4}  {c.muscle.name:<{width}}  {c.side or '-':<5} {c.score:6.2f} {c.probability:6.1%}"
+            f"  {c.zone:<9}  {c.summary()}\n"
+        )
+    if explain:
+        for c in shown:
+            out.write("\n" + c.explain() + "\n")
+    out.write("\n" + "\n".join(f"note: {n}" for n in result.notes) + "\n")
+
+
+def _muscle_dict(cat: Catalogue, muscle: Muscle) -> dict[str, Any]:
+    data = muscle.model_dump(mode="json", exclude_none=True)
+    data["sources"] = [
+        {
+            **ref.model_dump(mode="json", exclude_none=True),
+            "citation": cat.sources[ref.source].citation,
+            **({"url": cat.sources[ref.source].url} if cat.sources[ref.source].url else {}),
+        }
+        for ref in muscle.sources
+    ]
+    return data
+
+
+def _muscle(args: argparse.Namespace, out: TextIO) -> int:
+    cat = _catalogue(args)
+    muscle = cat.muscle(args.name)
+    if args.json:
+        _dump(_muscle_dict(cat, muscle), out)
+        return 0
+
+    def name(region_id: str) -> str:
+        return cat.regions[region_id].name.lower()
+
+    lines = [f"{muscle.name} ({muscle.id})"]
+    if muscle.aliases:
+        lines.append(f"  also called: {', '.join(muscle.aliases)}")
+    lines.append(f"  area: {muscle.area.replace('_', ' ')}")
+    if muscle.innervation:
+        nerve = ", ".join(muscle.innervation.nerves) or "?"
+        roots = "-".join(muscle.innervation.roots)
+        lines.append(f"  innervation: {nerve}{f' ({roots})' if roots else ''}")
+    for tp in muscle.trigger_points:
+        lines.append(f"  trigger point {tp.id}: {tp.name or ''}".rstrip())
+        lines.append(f"    lies in: {name(tp.location.region)} — {tp.location.description}")
+        lines.append(f"    essential zone: {', '.join(map(name, tp.essential))}")
+        if tp.spillover:
+            lines.append(f"    spillover zone: {', '.join(map(name, tp.spillover))}")
+        if tp.sensations:
+            lines.append(f"    also: {', '.join(s.replace('_', ' ') for s in tp.sensations)}")
+        if tp.side != "same":
+            lines.append(f"    side: {'both sides' if tp.side == 'both' else 'the opposite side'}")
+    for label, names in (
+        ("mimics", [cat.conditions[i].name for i in muscle.conditions]),
+        ("restricts", [cat.movements[i].name.lower() for i in muscle.movements]),
+        ("worse with", [cat.aggravators[i].name.lower() for i in muscle.aggravators]),
+        ("associated", [cat.muscles[i].name for i in muscle.associated]),
+    ):
+        if names:
+            lines.append(f"  {label}: {', '.join(names)}")
+    lines.append("  sources:")
+    for ref in muscle.sources:
+        source = cat.sources[ref.source]
+        where = f" — {ref.locator}" if ref.locator else ""
+        lines.append(f"    {source.citation}{where}{f' <{source.url}>' if source.url else ''}")
+    out.write("\n".join(lines) + "\n")
+    return 0
+
+
+def _muscles(args: argparse.Namespace, out: TextIO) -> int:
+    cat = _catalogue(args)
+    muscles = sorted(cat.muscles.values(), key=lambda m: m.id)
+    if args.json:
+        _dump([_muscle_dict(cat, m) for m in muscles], out)
+        return 0
+    width = max((len(m.id) for m in muscles), default=2)
+    for m in muscles:
+        out.write(f"{m.id:<{width}}  {m.name}  [{len(m.trigger_points)} TP]\n")
+    return 0
+
+
+def _regions(args: argparse.Namespace, out: TextIO) -> int:
+    cat = _catalogue(args)
+    if args.json:
+        _dump([r.model_dump(mode="json", exclude_none=True) for r in cat.regions.values()], out)
+        return 0
+    if args.tree:
+        roots = [r.id for r in cat.regions.values() if r.parent is None]
+
+        def walk(rid: str, depth: int) -> None:
+            region = cat.regions[rid]
+            extra = " (midline)" if region.laterality == "midline" else ""
+            out.write(f"{'  ' * depth}{rid}: {region.name}{extra}\n")
+            for child in cat.children(rid):
+                walk(child, depth + 1)
+
+        for root in roots:
+            walk(root, 0)
+        return 0
+    width = max((len(r) for r in cat.regions), default=2)
+    for region in sorted(cat.regions.values(), key=lambda r: r.id):
+        terms = f"  ({', '.join(region.terms)})" if region.terms else ""
+        out.write(f"{region.id:<{width}}  {region.name}{terms}\n")
+    return 0
+
+
+def _conditions(args: argparse.Namespace, out: TextIO) -> int:
+    cat = _catalogue(args)
+    conditions = sorted(cat.conditions.values(), key=lambda c: c.id)
+    if args.json:
+        _dump(
+            [
+                {**c.model_dump(mode="json", exclude_none=True), "muscles": [m.id for m in cat.muscles_mimicking(c.id)]}
+                for c in conditions
+            ],
+            out,
+        )
+        return 0
+    for c in conditions:
+        muscles = ", ".join(m.id for m in cat.muscles_mimicking(c.id)) or "-"
+        flag = "  [red flag]" if c.red_flag else ""
+        out.write(f"{c.id}: {c.name}{flag}\n    aliases: {', '.join(c.aliases) or '-'}\n    muscles: {muscles}\n")
+    return 0
+
+
+def _check(args: argparse.Namespace, out: TextIO) -> int:
+    problems = check_files(args.files, with_shipped=not args.alone)
+    if problems:
+        for problem in problems:
+            sys.stderr.write(f"{problem}\n")
+        sys.stderr.write(f"tpmap: {len(problems)} problem{'s' if len(problems) != 1 else ''} found\n")
+        return 1
+    out.write(f"ok: {len(args.files)} file{'s' if len(args.files) != 1 else ''} checked, no problems\n")
+    return 0
+
+
+def _schema(args: argparse.Namespace, out: TextIO) -> int:
+    schema = CatalogueFile.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "tpmap catalogue file"
+    _dump(schema, out)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

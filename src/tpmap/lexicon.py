@@ -1,0 +1,207 @@
+"""Read a place or a condition written in plain words.
+
+Patients say "outside of the elbow", not ``lateral_elbow``. A phrase is read in three steps:
+
+1. exactly, against every region's id, name and lay terms and every condition's name and aliases;
+2. word by word, after folding lay words into anatomical ones (outside → lateral, inside → medial,
+   back/behind → posterior, front → anterior, top/upper → superior, bottom/lower → inferior), dropping
+   filler ("pain in my …") and plurals, so "the back of my head" meets the lay term "back of the head";
+3. by the longest region name whose every word is in the phrase ("sharp pain at the outer elbow joint").
+
+"left" and "right" in a phrase set the side. A phrase with no reading raises
+:class:`~tpmap.errors.UnknownNameError` with the closest names; one with several equally good readings
+raises :class:`~tpmap.errors.AmbiguousNameError` listing them.
+
+>>> import tpmap
+>>> cat = tpmap.load_catalogue()
+>>> resolve(cat, "outside of the elbow").target
+'lateral_elbow'
+>>> r = resolve(cat, "pain at the back of my left head")
+>>> r.kind, r.target, r.side
+('region', 'occiput', 'left')
+>>> resolve(cat, "tennis elbow").kind
+'condition'
+>>> resolve(cat, "elbw")
+Traceback (most recent call last):
+tpmap.errors.UnknownNameError: unknown place or condition 'elbw'; did you mean: elbow, ...
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import weakref
+from dataclasses import dataclass
+from typing import Literal
+
+from .catalogue import Catalogue, normalise
+from .errors import AmbiguousNameError, UnknownNameError
+
+__all__ = ["LAY_WORDS", "Resolution", "resolve"]
+
+LAY_WORDS: dict[str, str] = {
+    "outside": "lateral",
+    "outer": "lateral",
+    "inside": "medial",
+    "inner": "medial",
+    "back": "posterior",
+    "behind": "posterior",
+    "rear": "posterior",
+    "front": "anterior",
+    "top": "superior",
+    "upper": "superior",
+    "bottom": "inferior",
+    "lower": "inferior",
+    "underneath": "inferior",
+    "underside": "inferior",
+}
+"""Lay words and the anatomical direction each stands for."""
+
+FILLER = frozenset(
+    (
+        "a",
+        "an",
+        "and",
+        "at",
+        "my",
+        "the",
+        "of",
+        "on",
+        "in",
+        "to",
+        "is",
+        "it",
+        "its",
+        "i",
+        "me",
+        "feel",
+        "feels",
+        "felt",
+        "pain",
+        "pains",
+        "painful",
+        "ache",
+        "aches",
+        "aching",
+        "hurts",
+        "hurt",
+        "hurting",
+        "sore",
+        "soreness",
+        "tender",
+        "area",
+        "region",
+        "part",
+        "spot",
+        "around",
+        "sharp",
+        "dull",
+    )
+)
+"""Words that say nothing about where: dropped before matching word by word."""
+
+Side = Literal["left", "right"]
+SIDE_WORDS: dict[str, Side] = {"left": "left", "right": "right"}
+
+Kind = Literal["region", "condition"]
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """How a phrase was read: a region or a condition, the side it named, and how it matched."""
+
+    phrase: str
+    kind: Kind
+    target: str
+    side: Side | None
+    how: Literal["exact", "words", "partial"]
+
+
+@dataclass(frozen=True)
+class _Index:
+    exact: dict[str, tuple[Kind, str]]
+    by_words: dict[frozenset[str], frozenset[tuple[Kind, str]]]
+    vocabulary: frozenset[str]
+    names: tuple[str, ...]
+
+
+_INDEXES: weakref.WeakKeyDictionary[Catalogue, _Index] = weakref.WeakKeyDictionary()
+
+
+def resolve(catalogue: Catalogue, phrase: str) -> Resolution:
+    """Read ``phrase`` as a region or a condition of ``catalogue`` (see the module docstring)."""
+    index = _index(catalogue)
+    text = normalise(phrase)
+    words = re.findall(r"[a-z0-9']+", text)
+    sides = {SIDE_WORDS[w] for w in words if w in SIDE_WORDS}
+    if len(sides) > 1:
+        raise AmbiguousNameError("place", phrase, ["the left side", "the right side"])
+    side = next(iter(sides), None)
+    rest = " ".join(w for w in words if w not in SIDE_WORDS)
+
+    found = index.exact.get(rest) or index.exact.get(text)
+    if found is not None:
+        return Resolution(phrase, found[0], found[1], side, "exact")
+
+    key = _content_words(rest, index.vocabulary)
+    if not key:
+        raise UnknownNameError("place or condition", phrase, _suggestions(index, rest))
+    readings = index.by_words.get(key)
+    if readings:
+        return _one(phrase, readings, side, "words")
+    partial = [(len(words_), targets) for words_, targets in index.by_words.items() if words_ <= key]
+    if partial:
+        best = max(size for size, _ in partial)
+        targets = frozenset().union(*(t for size, t in partial if size == best))
+        return _one(phrase, targets, side, "partial")
+    raise UnknownNameError("place or condition", phrase, _suggestions(index, rest))
+
+
+def _one(
+    phrase: str, readings: frozenset[tuple[Kind, str]], side: Side | None, how: Literal["words", "partial"]
+) -> Resolution:
+    if len(readings) > 1:
+        raise AmbiguousNameError("place", phrase, [f"{kind} {ident}" for kind, ident in sorted(readings)])
+    kind, ident = next(iter(readings))
+    return Resolution(phrase, kind, ident, side, how)
+
+
+def _content_words(text: str, vocabulary: frozenset[str] = frozenset()) -> frozenset[str]:
+    words: set[str] = set()
+    for raw in re.findall(r"[a-z0-9']+", text):
+        if raw in FILLER or raw in SIDE_WORDS:
+            continue
+        word = LAY_WORDS.get(raw, raw)
+        if word not in vocabulary and word.endswith("s") and word[:-1] in vocabulary:
+            word = word[:-1]  # "shoulders" -> "shoulder"
+        words.add(word)
+    return frozenset(words)
+
+
+def _suggestions(index: _Index, text: str) -> list[str]:
+    return difflib.get_close_matches(text, index.names, n=5, cutoff=0.5)
+
+
+def _index(catalogue: Catalogue) -> _Index:
+    cached = _INDEXES.get(catalogue)
+    if cached is not None:
+        return cached
+    exact: dict[str, tuple[Kind, str]] = {}
+    for name, rid in catalogue.region_names().items():
+        exact.setdefault(name, ("region", rid))
+    for name, cid in catalogue.condition_names().items():
+        exact.setdefault(name, ("condition", cid))
+    vocabulary = frozenset(word for name in exact for word in _content_words(name))
+    by_words: dict[frozenset[str], set[tuple[Kind, str]]] = {}
+    for name, target in exact.items():
+        key = _content_words(name, vocabulary)
+        if key:
+            by_words.setdefault(key, set()).add(target)
+    index = _Index(
+        exact,
+        {key: frozenset(targets) for key, targets in by_words.items()},
+        vocabulary,
+        tuple(sorted(exact)),
+    )
+    _INDEXES[catalogue] = index
+    return index

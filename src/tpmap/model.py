@@ -1,0 +1,201 @@
+"""The catalogue's records: what a catalogue file may say, checked field by field.
+
+Records are frozen pydantic models that forbid unknown fields and hold tuples, never lists. They carry
+ids, not links: the links between records live in the catalogue graph (see :mod:`tpmap.graph`).
+
+>>> tp = TriggerPoint(id="upper", location=Location(region="infrascapular", description="below the spine"),
+...                   essential=("anterior_shoulder",))
+>>> tp.side, tp.spillover
+('same', ())
+>>> TriggerPoint(id="Upper", location=tp.location, essential=())  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+pydantic_core._pydantic_core.ValidationError: 2 validation errors for TriggerPoint
+...
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+__all__ = [
+    "AREAS",
+    "SENSATIONS",
+    "Aggravator",
+    "Area",
+    "CatalogueFile",
+    "Condition",
+    "Innervation",
+    "Location",
+    "Movement",
+    "Muscle",
+    "Region",
+    "Sensation",
+    "SidePattern",
+    "Source",
+    "SourceRef",
+    "TriggerPoint",
+    "View",
+    "Xrefs",
+    "ZoneKind",
+]
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=2000, strip_whitespace=True)]
+Term = Annotated[str, StringConstraints(min_length=1, max_length=120, strip_whitespace=True)]
+
+View = Literal["front", "back"]
+Laterality = Literal["paired", "midline"]
+ZoneKind = Literal["essential", "spillover"]
+SidePattern = Literal["same", "both", "opposite"]
+Sensation = Literal[
+    "tingling",
+    "numbness",
+    "burning",
+    "itching",
+    "electric",
+    "coldness",
+    "tearing",
+    "reddening",
+    "blurred_vision",
+    "runny_nose",
+    "dizziness",
+    "imbalance",
+    "tinnitus",
+    "ear_fullness",
+    "nausea",
+    "sweating",
+    "goosebumps",
+]
+Area = Literal[
+    "head_face", "neck", "shoulder_upper_arm", "forearm_hand", "trunk", "pelvis_hip", "thigh_knee", "leg_foot"
+]
+SENSATIONS: tuple[str, ...] = get_args(Sensation)
+AREAS: tuple[str, ...] = get_args(Area)
+
+ChoirCode = Annotated[int, Field(ge=101, le=238)]
+
+
+class Record(BaseModel):
+    """Base of every record: frozen, and strict about unknown fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Source(Record):
+    """A published work or public page that catalogue entries cite."""
+
+    id: Id
+    citation: Text
+    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
+
+
+class SourceRef(Record):
+    """A citation on an entry: which source, and where in it."""
+
+    source: Id
+    locator: Text | None = None
+
+
+class Region(Record):
+    """An area of the body, in a part-of tree rooted at ``body``."""
+
+    id: Id
+    name: Text
+    parent: Id | None = None
+    laterality: Laterality = "paired"
+    views: tuple[View, ...] = ()
+    terms: tuple[Term, ...] = ()
+    adjacent: tuple[Id, ...] = ()
+    choir: tuple[ChoirCode, ...] = ()
+    choir_none: Text | None = Field(default=None, description="Why a drawn region has no CHOIR code.")
+    uberon: Annotated[str, StringConstraints(pattern=r"^UBERON:\d{7}$")] | None = None
+
+
+class Location(Record):
+    """Where a trigger point lies: a region and a short description in our own words."""
+
+    region: Id
+    description: Text
+
+
+class TriggerPoint(Record):
+    """One trigger point (or a cluster the references treat as one) and its referral pattern."""
+
+    id: Id
+    name: Text | None = None
+    location: Location
+    essential: tuple[Id, ...] = Field(min_length=1, description="Regions of the essential (solid) zone.")
+    spillover: tuple[Id, ...] = Field(default=(), description="Regions of the spillover (stippled) zone.")
+    sensations: tuple[Sensation, ...] = Field(default=(), description="Referred sensations besides pain.")
+    side: SidePattern = Field(default="same", description="Which side the pattern appears on.")
+    notes: Text | None = None
+
+
+class Innervation(Record):
+    """The nerve(s) and spinal roots that supply a muscle."""
+
+    nerves: tuple[Term, ...] = ()
+    roots: tuple[Annotated[str, StringConstraints(pattern=r"^(C[1-8]|T(1[0-2]|[1-9])|L[1-5]|S[1-5])$")], ...] = ()
+
+
+class Xrefs(Record):
+    """Identifiers of the muscle in public anatomy ontologies."""
+
+    uberon: Annotated[str, StringConstraints(pattern=r"^UBERON:\d{7}$")] | None = None
+    fma: Annotated[str, StringConstraints(pattern=r"^FMA:\d+$")] | None = None
+
+
+class Muscle(Record):
+    """A muscle, its trigger points, and what its referral is known to mimic, restrict and worsen with."""
+
+    id: Id
+    name: Text
+    aliases: tuple[Term, ...] = ()
+    area: Area
+    innervation: Innervation | None = None
+    trigger_points: tuple[TriggerPoint, ...] = Field(min_length=1)
+    conditions: tuple[Id, ...] = ()
+    movements: tuple[Id, ...] = ()
+    aggravators: tuple[Id, ...] = ()
+    associated: tuple[Id, ...] = ()
+    xrefs: Xrefs | None = None
+    sources: tuple[SourceRef, ...] = Field(min_length=1)
+    notes: Text | None = None
+
+
+class Condition(Record):
+    """A condition that trigger-point referral can mimic."""
+
+    id: Id
+    name: Text
+    aliases: tuple[Term, ...] = ()
+    red_flag: Text | None = Field(default=None, description="What to rule out first, if it can be serious.")
+
+
+class Movement(Record):
+    """A movement that a trigger point can restrict, in the words people use."""
+
+    id: Id
+    name: Text
+    terms: tuple[Term, ...] = ()
+
+
+class Aggravator(Record):
+    """Something that aggravates or perpetuates trigger points."""
+
+    id: Id
+    name: Text
+    terms: tuple[Term, ...] = ()
+
+
+class CatalogueFile(Record):
+    """One catalogue file. Every section is optional; a catalogue is the union of its files."""
+
+    sources: tuple[Source, ...] = ()
+    regions: tuple[Region, ...] = ()
+    conditions: tuple[Condition, ...] = ()
+    movements: tuple[Movement, ...] = ()
+    aggravators: tuple[Aggravator, ...] = ()
+    muscles: tuple[Muscle, ...] = ()
