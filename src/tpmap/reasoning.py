@@ -29,12 +29,12 @@ from __future__ import annotations
 
 import math
 import weakref
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, overload
 
 from .catalogue import Catalogue, Zone
-from .model import SENSATIONS, Muscle, ZoneKind
+from .model import Aggravator, Condition, Movement, Muscle, ZoneKind
 from .query import Absent, Mode, Query, Side, Site, build_query
 
 __all__ = ["Candidate", "Evidence", "Ranking", "Weights", "rank", "score_query"]
@@ -42,6 +42,7 @@ __all__ = ["Candidate", "Evidence", "Ranking", "Weights", "rank", "score_query"]
 Relation = Literal["exact", "inside", "contains", "adjacent", "none", "listed", "not_listed"]
 FindingKind = Literal["site", "absent", "sensation", "condition", "movement", "aggravator"]
 ZoneMatch = Literal["essential", "spillover", "adjacent", "none"]
+Named = Condition | Movement | Aggravator
 
 
 @dataclass(frozen=True)
@@ -412,7 +413,7 @@ def _evidence(
     for site in query.sites:
         spill = _spillover(weights, query.mode, site.intensity)
         match = _best_match(catalogue, muscle.id, side, site.region, site.side, weights, spill)
-        ratio = math.log(match.probability / bg.site[site.region])
+        ratio = math.log(match.probability / bg.site(site.region, spill))
         if match.relation in ("exact", "inside", "contains"):
             ratio = max(ratio, 0.0)  # a zone that covers the place never counts against the muscle
         zone = match.zone
@@ -440,12 +441,13 @@ def _evidence(
                 f"{sensation.replace('_', ' ')} at {_place(regions[site.region].name, site.side)}",
                 sensation,
                 "listed" if listed else "not_listed",
-                factor * math.log(p / bg.sensation[sensation]),
+                factor * math.log(p / bg.listed("sensation", sensation)),
             )
     for place in query.absent:
-        match = _best_match(catalogue, muscle.id, side, place.region, place.side, weights, weights.spillover)
+        spill = _spillover(weights, query.mode, None)
+        match = _best_match(catalogue, muscle.id, side, place.region, place.side, weights, spill)
         present = match.probability if match.relation != "none" else 0.0
-        ratio = math.log((1.0 - present) / (1.0 - bg.absent[place.region]))
+        ratio = math.log((1.0 - present) / (1.0 - bg.absent(place.region, spill)))
         zone = match.zone
         yield Evidence(
             "absent",
@@ -457,21 +459,28 @@ def _evidence(
             zone.region if zone else None,
             zone.trigger_point if zone else None,
         )
-    for kind, ids, own, names, not_listed in (
-        ("condition", query.conditions, muscle.conditions, catalogue.conditions, weights.condition_not_listed),
-        ("movement", query.movements, muscle.movements, catalogue.movements, weights.not_listed),
-        ("aggravator", query.aggravators, muscle.aggravators, catalogue.aggravators, weights.not_listed),
-    ):
+    listed_kinds: tuple[tuple[FindingKind, str, tuple[str, ...], tuple[str, ...], Mapping[str, Named], float], ...] = (
+        (
+            "condition",
+            "condition",
+            query.conditions,
+            muscle.conditions,
+            catalogue.conditions,
+            weights.condition_not_listed,
+        ),
+        ("movement", "restricted", query.movements, muscle.movements, catalogue.movements, weights.not_listed),
+        ("aggravator", "worse with", query.aggravators, muscle.aggravators, catalogue.aggravators, weights.not_listed),
+    )
+    for kind, label, ids, own, names, not_listed in listed_kinds:
         for ident in ids:
             listed = ident in own
             p = weights.listed if listed else not_listed
-            label = {"condition": "condition", "movement": "restricted", "aggravator": "worse with"}[kind]
             yield Evidence(
                 kind,
                 f"{label}: {names[ident].name.lower()}",
-                ident,  # type: ignore[arg-type]
+                ident,
                 "listed" if listed else "not_listed",
-                math.log(p / bg.vocabulary[(kind, ident)]),
+                math.log(p / bg.listed(kind, ident)),
             )
 
 
@@ -482,14 +491,61 @@ def _place(name: str, side: Side | None) -> str:
 # ------------------------------------------------------------------------------------------ background
 
 
-@dataclass(frozen=True)
 class _Background:
-    """P(finding | catalogue): each finding's probability averaged over every muscle of the catalogue."""
+    """P(finding | catalogue): each finding's probability averaged over every muscle of the catalogue.
 
-    site: dict[str, float]
-    absent: dict[str, float]
-    sensation: dict[str, float]
-    vocabulary: dict[tuple[str, str], float]
+    Worked out lazily, per place and spillover probability, and kept for the catalogue's lifetime, so that a
+    query pays only for the places it names.
+    """
+
+    def __init__(self, catalogue: Catalogue, weights: Weights) -> None:
+        self.catalogue = catalogue
+        self.weights = weights
+        self.muscles = tuple(catalogue.muscles.values())
+        self.count = max(len(self.muscles), 1)
+        self._places: dict[tuple[str, float], tuple[float, float]] = {}
+        self._listed: dict[tuple[str, str], float] = {}
+
+    def _place(self, region: str, spillover: float) -> tuple[float, float]:
+        key = (region, spillover)
+        cached = self._places.get(key)
+        if cached is None:
+            matches = [
+                _best_match(self.catalogue, m.id, None, region, None, self.weights, spillover) for m in self.muscles
+            ]
+            present = math.fsum(m.probability for m in matches) / self.count if matches else self.weights.none
+            covered = math.fsum(m.probability for m in matches if m.relation != "none") / self.count
+            cached = self._places[key] = (present, covered)
+        return cached
+
+    def site(self, region: str, spillover: float) -> float:
+        """Mean P(pain at region | muscle), unmatched muscles counting ``Weights.none``."""
+        return self._place(region, spillover)[0]
+
+    def absent(self, region: str, spillover: float) -> float:
+        """Mean P(pain at region | muscle) from zones alone: one minus it is the chance of no pain there."""
+        return self._place(region, spillover)[1]
+
+    def listed(self, kind: str, ident: str) -> float:
+        """Mean P(finding | muscle) for a sensation, condition, movement or aggravator."""
+        key = (kind, ident)
+        cached = self._listed.get(key)
+        if cached is None:
+            not_listed = self.weights.condition_not_listed if kind == "condition" else self.weights.not_listed
+            hits = sum(1 for m in self.muscles if _lists(m, kind, ident))
+            cached = (hits * self.weights.listed + (len(self.muscles) - hits) * not_listed) / self.count
+            if not self.muscles:
+                cached = not_listed
+            self._listed[key] = cached
+        return cached
+
+
+def _lists(muscle: Muscle, kind: str, ident: str) -> bool:
+    if kind == "sensation":
+        return any(ident in tp.sensations for tp in muscle.trigger_points)
+    return (
+        ident in {"condition": muscle.conditions, "movement": muscle.movements, "aggravator": muscle.aggravators}[kind]
+    )
 
 
 _BACKGROUNDS: weakref.WeakKeyDictionary[Catalogue, dict[Weights, _Background]] = weakref.WeakKeyDictionary()
@@ -499,39 +555,5 @@ def _background(catalogue: Catalogue, weights: Weights) -> _Background:
     per_catalogue = _BACKGROUNDS.setdefault(catalogue, {})
     cached = per_catalogue.get(weights)
     if cached is None:
-        cached = per_catalogue[weights] = _compute_background(catalogue, weights)
+        cached = per_catalogue[weights] = _Background(catalogue, weights)
     return cached
-
-
-def _compute_background(catalogue: Catalogue, weights: Weights) -> _Background:
-    muscles = tuple(catalogue.muscles.values())
-    count = max(len(muscles), 1)
-    site: dict[str, float] = {}
-    absent: dict[str, float] = {}
-    for region in catalogue.regions:
-        matches = [_best_match(catalogue, m.id, None, region, None, weights, weights.spillover) for m in muscles]
-        site[region] = math.fsum(match.probability for match in matches) / count if muscles else weights.none
-        absent[region] = math.fsum(match.probability for match in matches if match.relation != "none") / count
-    sensation = {
-        s: math.fsum(
-            weights.listed if any(s in tp.sensations for tp in m.trigger_points) else weights.not_listed
-            for m in muscles
-        )
-        / count
-        if muscles
-        else weights.not_listed
-        for s in SENSATIONS
-    }
-    vocabulary: dict[tuple[str, str], float] = {}
-    for kind, table, attribute, not_listed in (
-        ("condition", catalogue.conditions, "conditions", weights.condition_not_listed),
-        ("movement", catalogue.movements, "movements", weights.not_listed),
-        ("aggravator", catalogue.aggravators, "aggravators", weights.not_listed),
-    ):
-        for ident in table:
-            vocabulary[(kind, ident)] = (
-                math.fsum(weights.listed if ident in getattr(m, attribute) else not_listed for m in muscles) / count
-                if muscles
-                else not_listed
-            )
-    return _Background(site, absent, sensation, vocabulary)
