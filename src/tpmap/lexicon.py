@@ -154,6 +154,9 @@ def resolve(catalogue: Catalogue, phrase: str) -> Resolution:
         best = max(size for size, _ in partial)
         targets = frozenset().union(*(t for size, t in partial if size == best))
         return _one(phrase, targets, side, "partial")
+    wider = frozenset().union(*(t for words_, t in index.by_words.items() if key < words_))
+    if wider:  # "outside": the phrase says less than some names; one of them, if only one fits
+        return _one(phrase, wider, side, "partial")
     raise UnknownNameError("place or condition", phrase, _suggestions(index, rest))
 
 
@@ -161,7 +164,7 @@ def _one(
     phrase: str, readings: frozenset[tuple[Kind, str]], side: Side | None, how: Literal["words", "partial"]
 ) -> Resolution:
     if len(readings) > 1:
-        raise AmbiguousNameError("place", phrase, [f"{kind} {ident}" for kind, ident in sorted(readings)])
+        raise AmbiguousNameError("place", phrase, [f"{ident} ({kind})" for kind, ident in sorted(readings)])
     kind, ident = next(iter(readings))
     return Resolution(phrase, kind, ident, side, how)
 

@@ -126,10 +126,12 @@ def _display_name(path: Path, shipped: bool) -> str:
 def _load(paths: tuple[str | Path, ...], with_shipped: bool) -> tuple[Catalogue | None, tuple[Problem, ...]]:
     problems: list[Problem] = []
     entries: dict[str, dict[str, tuple[Any, _Origin]]] = {section: {} for section in SECTIONS}
-    sources = [(path, True) for path in shipped_paths()] if with_shipped else []
-    sources += [(Path(path), False) for path in paths]
-    for path, shipped in sources:
+    files = [(path, True) for path in shipped_paths()] if with_shipped else []
+    files += [(Path(path), False) for path in paths]
+    order: dict[str, int] = {}
+    for path, shipped in files:
         document = read_yaml_file(path, _display_name(path, shipped))
+        order.setdefault(document.file, len(order))
         problems.extend(document.problems)
         if document.data is None or document.problems:
             continue
@@ -147,11 +149,11 @@ def _load(paths: tuple[str | Path, ...], with_shipped: bool) -> tuple[Catalogue 
                 )
                 continue
             table[record.id] = (record, origin)  # an overlay replaces a shipped entry with the same id
+    if not problems:
+        problems.extend(_reference_problems(entries))
     if problems:
+        problems.sort(key=lambda p: (order.get(p.file, len(order)), p.line, p.column, p.field))
         return None, tuple(problems)
-    problems.extend(_reference_problems(entries))
-    if problems:
-        return None, tuple(sorted(problems))
     records = {section: tuple(record for record, _ in table.values()) for section, table in entries.items()}
     return Catalogue(**records), ()
 
@@ -184,8 +186,12 @@ def _validated_entries(document: YamlDocument, problems: list[Problem]) -> Itera
 
 
 def _validation_problems(exc: ValidationError, origin: _Origin) -> Iterator[Problem]:
-    for error in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    failed_inside = {error["loc"][:-1] for error in errors if len(error["loc"]) > 1}
+    for error in errors:
         location: FieldPath = tuple(part for part in error["loc"] if isinstance(part, int | str))
+        if error["type"] == "too_short" and any(loc[: len(location)] == location for loc in failed_inside):
+            continue  # a list whose items failed is also "too short": the item errors say it better
         if error["type"] == "extra_forbidden":
             name = str(location[-1]) if location else ""
             message = f"unknown field {name!r}{_suggest(name, _FIELD_NAMES)}"
@@ -193,6 +199,8 @@ def _validation_problems(exc: ValidationError, origin: _Origin) -> Iterator[Prob
             message = "required field is missing"
         else:
             message = f"{error['msg']} (got {_short(error.get('input'))})"
+            if isinstance(error.get("input"), bool):
+                message += "; YAML reads yes/no/on/off as true/false, so put the word in quotes"
         yield origin.problem(location, message)
 
 

@@ -127,13 +127,13 @@ def _anchor_problems(text: str, name: str) -> list[Problem]:
     try:
         for event in yaml.parse(text, Loader=_Loader):
             if isinstance(event, yaml.AliasEvent):
-                kind = "alias"
+                message = "YAML aliases are not allowed in catalogues"
             elif isinstance(event, yaml.NodeEvent) and event.anchor is not None:
-                kind = "anchor"
+                message = "YAML anchors are not allowed in catalogues"
             else:
                 continue
             line, column = (event.start_mark.line + 1, event.start_mark.column + 1) if event.start_mark else (0, 0)
-            problems.append(Problem(name, line, column, "", f"YAML {kind}s are not allowed in catalogues"))
+            problems.append(Problem(name, line, column, "", message))
     except yaml.YAMLError:
         return problems  # the syntax error itself is reported by the composer, with its position
     return problems
@@ -167,12 +167,12 @@ class _Builder:
         result: dict[Hashable, Any] = {}
         first_line: dict[Hashable, int] = {}
         for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self._add(key_node, path, "YAML merge keys ('<<') are not allowed in catalogues")
+                continue
             key = self._scalar(key_node, path) if isinstance(key_node, yaml.ScalarNode) else None
             if not isinstance(key, str):
                 self._add(key_node, path, "mapping keys must be plain text")
-                continue
-            if key == "<<":
-                self._add(key_node, path, "YAML merge keys ('<<') are not allowed in catalogues")
                 continue
             if key in result:
                 self._add(key_node, (*path, key), f"duplicate key {key!r} (first at line {first_line[key]})")
