@@ -47,7 +47,13 @@ def test_graph_has_typed_nodes_and_edges_and_is_frozen(tiny: tpmap.Catalogue) ->
     assert kinds == {"region", "muscle", "tp", "condition"}
     relations = {data["relation"] for _, _, data in graph.edges(data=True)}
     assert relations == {
-        "part_of", "adjacent_to", "has_trigger_point", "located_in", "refers_to", "mimics", "associated_with",
+        "part_of",
+        "adjacent_to",
+        "has_trigger_point",
+        "located_in",
+        "refers_to",
+        "mimics",
+        "associated_with",
     }
     refers = {(u, v, d["zone"]) for u, v, d in graph.edges(data=True) if d["relation"] == "refers_to"}
     assert ("tp:alpha.a1", "region:lateral_elbow", "essential") in refers

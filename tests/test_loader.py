@@ -39,7 +39,9 @@ def test_aliases_and_anchors_are_refused_before_building_anything() -> None:
 
 def test_duplicate_keys_are_refused_with_both_lines() -> None:
     document = read_yaml_text("muscles:\n  - id: a\n    name: A\n    name: B\n", "dup.yaml")
-    assert [str(p) for p in document.problems] == ["dup.yaml:4:5: muscles[0].name: duplicate key 'name' (first at line 3)"]
+    assert [str(p) for p in document.problems] == [
+        "dup.yaml:4:5: muscles[0].name: duplicate key 'name' (first at line 3)"
+    ]
 
 
 def test_merge_keys_and_non_text_keys_are_refused() -> None:

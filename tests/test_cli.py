@@ -1,0 +1,171 @@
+"""The command line, driven through ``main(argv)``: output, JSON shapes and exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tpmap.cli import main
+
+TINY = str(Path(__file__).with_name("tiny_catalogue.yaml"))
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_rank_prints_a_table_with_side_score_probability_zone_and_why(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "rank", "outside of the elbow", "--side", "right")
+    assert code == 0 and err == ""
+    lines = out.splitlines()
+    assert lines[0].split() == ["rank", "muscle", "side", "score", "prob", "zone", "why"]
+    rows = lines[1:11]
+    assert len(rows) == 10 and all(" right " in row for row in rows)
+    names = " ".join(rows[:7])
+    for muscle in ("Supinator", "Extensor carpi radialis longus", "Brachioradialis", "Triceps brachii", "Anconeus"):
+        assert muscle in names
+    assert "note: Probabilities are relative" in out
+
+
+def test_rank_json_has_the_documented_shape(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys,
+        "rank",
+        "outside of the elbow",
+        "back of the forearm",
+        "--side",
+        "right",
+        "--sensation",
+        "tingling",
+        "--absent",
+        "shoulder",
+        "--limit",
+        "5",
+        "--json",
+    )
+    assert code == 0
+    data = json.loads(out)
+    assert list(data) == ["query", "candidates", "notes"]
+    assert data["query"]["sites"][0]["region"] == "lateral_elbow"
+    assert data["query"]["absent"][0]["region"] == "shoulder"
+    assert len(data["candidates"]) == 5
+    first = data["candidates"][0]
+    for key in ("muscle", "name", "side", "score", "probability", "zone", "evidence"):
+        assert key in first
+    assert first["zone"] in ("essential", "spillover", "adjacent", "none")
+    assert {"finding", "relation", "zone", "contribution"} <= set(first["evidence"][0])
+
+
+def test_rank_json_is_byte_for_byte_stable(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ("rank", "buttock", "back of the thigh", "calf", "--side", "left", "--json")
+    assert run(capsys, *argv)[1] == run(capsys, *argv)[1]
+
+
+def test_rank_explain_and_condition_and_latent(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "-c", TINY, "rank", "sternum", "--condition", "angina", "--explain", "--latent")
+    assert code == 0
+    assert "Rule out first (Angina)" in out
+    assert "#1 " in out and "score" in out
+
+
+def test_bad_input_is_one_clear_line_and_exit_1(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "rank", "outside of the elbw")
+    assert code == 1 and out == ""
+    assert err.startswith("tpmap: unknown place or condition 'outside of the elbw'; did you mean: outside of the elbow")
+    assert "Traceback" not in err
+    code, _, err = run(capsys, "rank", "elbow", "--sensation", "tickling")
+    assert code == 1 and "unknown sensation 'tickling'" in err
+    code, _, err = run(capsys, "muscle", "supinatr")
+    assert code == 1 and "did you mean: supinator" in err
+    code, _, err = run(capsys, "rank", "elbow", "--limit", "0")
+    assert code == 1 and "--limit" in err
+
+
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "rank")[0] == 2
+    assert run(capsys, "frobnicate")[0] == 2
+    assert run(capsys, "rank", "elbow", "--side", "middle")[0] == 2
+    assert run(capsys, "--help")[0] == 0
+
+
+def test_muscle_shows_tps_zones_conditions_and_sources(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "muscle", "infraspinatus")
+    assert code == 0
+    assert out.startswith("Infraspinatus (infraspinatus)")
+    for text in ("trigger point", "essential zone:", "spillover zone:", "mimics:", "sources:", "Trigger Point Manual"):
+        assert text in out
+    code, out, _ = run(capsys, "muscle", "SCM", "--json")
+    data = json.loads(out)
+    assert data["id"] == "sternocleidomastoid" and data["sources"][0]["citation"]
+
+
+def test_listings(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "muscles", "--json")
+    muscles = json.loads(out)
+    assert code == 0 and len(muscles) >= 40
+    assert {"id", "name", "trigger_points"} <= set(muscles[0])
+    assert "essential" in muscles[0]["trigger_points"][0]
+    code, out, _ = run(capsys, "regions", "--tree")
+    assert out.startswith("body: Body (midline)\n  head: Head\n")
+    code, out, _ = run(capsys, "regions", "--json")
+    assert len(json.loads(out)) >= 120
+    code, out, _ = run(capsys, "conditions", "--json")
+    conditions = {c["id"]: c for c in json.loads(out)}
+    assert "supinator" in conditions["lateral_epicondylalgia"]["muscles"]
+    code, out, _ = run(capsys, "muscles")
+    assert code == 0 and "supinator" in out
+
+
+def test_check_reports_file_line_column_field_and_suggestion(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    bad = tmp_path / "mine.yaml"
+    bad.write_text(
+        "muscles:\n  - id: my_muscle\n    name: My muscle\n    area: trunk\n    trigger_points:\n"
+        "      - id: t1\n        location: {region: sternum, description: On the breastbone.}\n"
+        "        essential: [lateral_elbw]\n    sources: [{source: tpm1}]\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(capsys, "check", str(bad))
+    assert code == 1 and out == ""
+    assert (
+        f"{bad}:8:21: muscles[0].trigger_points[0].essential[0]: unknown region 'lateral_elbw'; "
+        "did you mean: lateral_elbow"
+    ) in err
+    good = tmp_path / "good.yaml"
+    good.write_text(bad.read_text().replace("lateral_elbw", "lateral_elbow"), encoding="utf-8")
+    code, out, _ = run(capsys, "check", str(good))
+    assert code == 0 and out.startswith("ok: 1 file checked")
+
+
+def test_catalogue_option_merges_an_overlay_and_reports_its_problems(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("muscles: [{id: x}]\n", encoding="utf-8")
+    code, _, err = run(capsys, "-c", str(broken), "muscles")
+    assert code == 1 and f"{broken}:1:11: muscles[0].name: required field is missing" in err
+
+
+def test_schema_is_json_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "schema")
+    schema = json.loads(out)
+    assert code == 0 and schema["title"] == "tpmap catalogue file"
+    assert set(schema["properties"]) == {"sources", "regions", "conditions", "movements", "aggravators", "muscles"}
+
+
+def test_python_dash_m_runs_the_cli() -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "tpmap", "rank", "shoulder blade", "--limit", "3"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.startswith("rank  muscle")
