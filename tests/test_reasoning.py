@@ -238,7 +238,7 @@ def test_a_site_inside_an_essential_zone_never_lowers_the_score(
 @settings(max_examples=60, deadline=None)
 @given(place=st.sampled_from(TINY_PLACES), side=st.sampled_from([None, "left", "right"]))
 def test_essential_outranks_spillover_for_a_single_site(tiny: tpmap.Catalogue, place: str, side: str | None) -> None:
-    result = tpmap.rank(tiny, Site(region=place, side=side))  # type: ignore[arg-type]
+    result = tpmap.rank(tiny, Site(region=place, side=side))
     for essential in result:
         for spill in result:
             if essential.zone == "essential" and spill.zone == "spillover":

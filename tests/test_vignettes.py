@@ -55,7 +55,14 @@ def test_vignette_file_is_well_formed(catalogue: tpmap.Catalogue) -> None:
                 assert muscle in catalogue.muscles, f"{vignette['id']}: unknown muscle {muscle}"
 
 
-@pytest.mark.parametrize("vignette", VIGNETTES, ids=[v["id"] for v in VIGNETTES])
+def vignette_param(vignette: dict[str, Any]) -> Any:
+    """A vignette as a test case; a documented ``known_gap`` makes it a strict expected failure."""
+    gap = vignette.get("known_gap")
+    marks = [pytest.mark.xfail(reason=f"known gap: {gap}", strict=True)] if gap else []
+    return pytest.param(vignette, id=vignette["id"], marks=marks)
+
+
+@pytest.mark.parametrize("vignette", [vignette_param(v) for v in VIGNETTES])
 def test_vignette(catalogue: tpmap.Catalogue, vignette: dict[str, Any]) -> None:
     ranks = expected_ranks(catalogue, vignette)
     misses = [

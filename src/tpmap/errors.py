@@ -38,8 +38,8 @@ class Problem:
 
     ``line`` and ``column`` are 1-based; 0 means the position is unknown (e.g. the file is unreadable).
 
-    >>> str(Problem("my.yaml", 3, 7, "muscles[0].area", "unknown value 'shoulders'"))
-    'my.yaml:3:7: muscles[0].area: unknown value ...'
+    >>> print(Problem("my.yaml", 3, 7, "muscles[0].area", "unknown value 'shoulders'"))
+    my.yaml:3:7: muscles[0].area: unknown value 'shoulders'
     """
 
     file: str
