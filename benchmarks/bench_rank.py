@@ -1,0 +1,61 @@
+"""Benchmarks: loading the shipped catalogue and ranking reports of growing size.
+
+Run from the top of the checkout::
+
+    python benchmarks/bench_rank.py            # medians over 15 repeats
+    python benchmarks/bench_rank.py --repeats 50
+
+Prints the median and the ratio of each case to the single-site warm ranking.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections.abc import Callable
+
+import tpmap
+
+REPORTS: dict[str, tuple[tuple[str, ...], dict[str, object]]] = {
+    "1 site": (("outside of the elbow",), {"side": "right"}),
+    "3 sites + sensation": (("buttock", "back of the thigh", "calf"), {"side": "left", "sensations": ["tingling"]}),
+    "6 sites, absent, condition": (
+        ("temple", "jaw", "upper teeth", "back of the neck", "top of the shoulder", "behind the ear"),
+        {"absent": ["forehead"], "conditions": ["tension-type headache"]},
+    ),
+}
+
+
+def median_seconds(action: Callable[[], object], repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=15)
+    repeats = parser.parse_args().repeats
+
+    load = median_seconds(tpmap.load_catalogue, repeats)
+    cold = median_seconds(lambda: tpmap.rank(tpmap.load_catalogue(), "outside of the elbow"), max(3, repeats // 3))
+    catalogue = tpmap.load_catalogue()
+    print(f"{catalogue!r}")
+    print(f"{'case':<40} {'median':>10}")
+    print(f"{'load_catalogue()':<40} {load * 1e3:8.1f} ms")
+    print(f"{'load + first rank (cold)':<40} {cold * 1e3:8.1f} ms")
+    warm: dict[str, float] = {}
+    for name, (sites, options) in REPORTS.items():
+        tpmap.rank(catalogue, *sites, **options)  # type: ignore[arg-type]  # warm the background cache
+        warm[name] = median_seconds(lambda: tpmap.rank(catalogue, *sites, **options), repeats)  # type: ignore[arg-type]  # noqa: B023
+    base = warm["1 site"]
+    for name, seconds in warm.items():
+        print(f"{'rank, warm: ' + name:<40} {seconds * 1e3:8.2f} ms  ({seconds / base:.1f}x)")
+
+
+if __name__ == "__main__":
+    main()
