@@ -136,9 +136,10 @@ class Candidate:
     probability: float
     evidence: tuple[Evidence, ...]
     rank: int
+    catalogue: Catalogue = field(repr=False, compare=False)
+    """The catalogue the candidate was ranked in (for region names in explanations)."""
     red_flags: tuple[tuple[str, str], ...] = ()
     """(condition name, what to rule out first) for each serious condition this muscle's pattern mimics."""
-    catalogue: Catalogue = field(repr=False, compare=False, default=None)  # type: ignore[assignment]
 
     @property
     def zone(self) -> ZoneMatch:
@@ -368,7 +369,7 @@ def _best_match(
     best = _Match(weights.none, "none", None)
     best_key: tuple[float, int, int] = (weights.none, 9, 9)
     regions = catalogue.regions
-    for index, zone in enumerate(catalogue._zones[muscle_id]):
+    for index, zone in enumerate(catalogue.zones(muscle_id)):
         if (
             place_side is not None
             and regions[region].laterality == "paired"
@@ -384,7 +385,7 @@ def _best_match(
             relation, probability = "inside", base * weights.inside
         elif catalogue.is_within(zone.region, region):
             relation, probability = "contains", base
-        elif zone.region in catalogue._adjacent[region]:
+        elif zone.region in catalogue.adjacent(region):
             relation = "adjacent"
             probability = weights.adjacent_essential if zone.kind == "essential" else weights.adjacent_spillover
         else:
@@ -429,7 +430,7 @@ def _evidence(
         )
         reaching = {
             z.trigger_point
-            for z in catalogue._zones[muscle.id]
+            for z in catalogue.zones(muscle.id)
             if catalogue.is_within(site.region, z.region) or catalogue.is_within(z.region, site.region)
         }
         for sensation in site.sensations:
