@@ -148,23 +148,31 @@ def resolve(catalogue: Catalogue, phrase: str) -> Resolution:
         raise UnknownNameError("place or condition", phrase, _suggestions(index, rest))
     readings = index.by_words.get(key)
     if readings:
-        return _one(phrase, readings, side, "words")
+        return _one(catalogue, phrase, readings, side, "words")
     partial = [(len(words_), targets) for words_, targets in index.by_words.items() if words_ <= key]
     if partial:
         best = max(size for size, _ in partial)
         targets = frozenset().union(*(t for size, t in partial if size == best))
-        return _one(phrase, targets, side, "partial")
+        return _one(catalogue, phrase, targets, side, "partial")
     wider = frozenset().union(*(t for words_, t in index.by_words.items() if key < words_))
     if wider:  # "outside": the phrase says less than some names; one of them, if only one fits
-        return _one(phrase, wider, side, "partial")
+        return _one(catalogue, phrase, wider, side, "partial")
     raise UnknownNameError("place or condition", phrase, _suggestions(index, rest))
 
 
 def _one(
-    phrase: str, readings: frozenset[tuple[Kind, str]], side: Side | None, how: Literal["words", "partial"]
+    catalogue: Catalogue,
+    phrase: str,
+    readings: frozenset[tuple[Kind, str]],
+    side: Side | None,
+    how: Literal["words", "partial"],
 ) -> Resolution:
     if len(readings) > 1:
-        raise AmbiguousNameError("place", phrase, [f"{ident} ({kind})" for kind, ident in sorted(readings)])
+        names = [
+            f"{(catalogue.regions if kind == 'region' else catalogue.conditions)[ident].name.lower()} ({ident})"
+            for kind, ident in sorted(readings, key=lambda reading: (reading[0] != "region", reading[1]))
+        ]
+        raise AmbiguousNameError("place", phrase, names)
     kind, ident = next(iter(readings))
     return Resolution(phrase, kind, ident, side, how)
 

@@ -183,7 +183,10 @@ def _site(
         condition_ids.append(reading.target)
         readings.append(f"read {item!r} as the condition {catalogue.conditions[reading.target].name!r}")
         return None
-    readings.append(f"read {item!r} as the region {catalogue.regions[reading.target].name!r} ({reading.target})")
+    side_note = f", {reading.side} side" if reading.side else ""
+    readings.append(
+        f"read {item!r} as the region {catalogue.regions[reading.target].name!r} ({reading.target}{side_note})"
+    )
     return Site(
         region=reading.target,
         side=_side_for(catalogue, reading.target, reading.side or side),
