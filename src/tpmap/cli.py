@@ -18,7 +18,7 @@ from typing import Any, TextIO
 
 from . import __version__
 from .catalogue import Catalogue
-from .errors import CatalogueError, QueryError, TpmapError
+from .errors import QueryError, TpmapError
 from .loader import check_files, load_catalogue
 from .model import SENSATIONS, CatalogueFile, Muscle
 from .reasoning import Ranking, rank
@@ -35,10 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code or 0)
     try:
         return int(args.run(args, sys.stdout))
-    except CatalogueError as exc:
-        print(f"tpmap: {exc}", file=sys.stderr)
-        return 1
-    except TpmapError as exc:
+    except TpmapError as exc:  # bad input of any kind, catalogue problems included: one message, no traceback
         print(f"tpmap: {exc}", file=sys.stderr)
         return 1
     except BrokenPipeError:  # e.g. piped into head
@@ -122,7 +119,7 @@ def _dump(value: Any, out: TextIO) -> None:
 
 def _rank(args: argparse.Namespace, out: TextIO) -> int:
     if args.limit < 1:
-        raise _usage("--limit must be at least 1")
+        raise QueryError("--limit must be at least 1")
     cat = _catalogue(args)
     result = rank(
         cat,
@@ -141,10 +138,6 @@ def _rank(args: argparse.Namespace, out: TextIO) -> int:
     else:
         _print_ranking(result, args.limit, args.explain, out)
     return 0
-
-
-def _usage(message: str) -> TpmapError:
-    return QueryError(message)
 
 
 def _print_ranking(result: Ranking, limit: int, explain: bool, out: TextIO) -> None:
