@@ -417,26 +417,20 @@ def _evidence(
         ratio = math.log(match.probability / bg.site(site.region, spill))
         if match.relation in ("exact", "inside", "contains"):
             ratio = max(ratio, 0.0)  # a zone that covers the place never counts against the muscle
-        zone = match.zone
-        yield Evidence(
-            "site",
-            f"pain at {_place(regions[site.region].name, site.side)}",
-            site.region,
-            match.relation,
-            ratio,
-            zone.kind if zone else None,
-            zone.region if zone else None,
-            zone.trigger_point if zone else None,
+        yield _zone_evidence(
+            "site", f"pain at {_place(regions[site.region].name, site.side)}", site.region, match, ratio
         )
+        if not site.sensations:
+            continue
         reaching = {
             z.trigger_point
             for z in catalogue.zones(muscle.id)
             if catalogue.is_within(site.region, z.region) or catalogue.is_within(z.region, site.region)
         }
+        factor = weights.latent_sensation_factor if query.mode == "latent" else 1.0
         for sensation in site.sensations:
             listed = any(sensation in tp.sensations for tp in muscle.trigger_points if tp.id in reaching)
             p = weights.listed if listed else weights.not_listed
-            factor = weights.latent_sensation_factor if query.mode == "latent" else 1.0
             yield Evidence(
                 "sensation",
                 f"{sensation.replace('_', ' ')} at {_place(regions[site.region].name, site.side)}",
@@ -449,17 +443,8 @@ def _evidence(
         match = _best_match(catalogue, muscle.id, side, place.region, place.side, weights, spill)
         present = match.probability if match.relation != "none" else 0.0
         ratio = math.log((1.0 - present) / (1.0 - bg.absent(place.region, spill)))
-        zone = match.zone
-        yield Evidence(
-            "absent",
-            f"no pain at {_place(regions[place.region].name, place.side)}",
-            place.region,
-            match.relation,
-            ratio,
-            zone.kind if zone else None,
-            zone.region if zone else None,
-            zone.trigger_point if zone else None,
-        )
+        finding = f"no pain at {_place(regions[place.region].name, place.side)}"
+        yield _zone_evidence("absent", finding, place.region, match, ratio)
     listed_kinds: tuple[tuple[FindingKind, str, tuple[str, ...], tuple[str, ...], Mapping[str, Named], float], ...] = (
         (
             "condition",
@@ -483,6 +468,21 @@ def _evidence(
                 "listed" if listed else "not_listed",
                 math.log(p / bg.listed(kind, ident)),
             )
+
+
+def _zone_evidence(kind: FindingKind, finding: str, region: str, match: _Match, ratio: float) -> Evidence:
+    """Evidence about a place, naming the zone that matched it (if any)."""
+    zone = match.zone
+    return Evidence(
+        kind,
+        finding,
+        region,
+        match.relation,
+        ratio,
+        zone.kind if zone else None,
+        zone.region if zone else None,
+        zone.trigger_point if zone else None,
+    )
 
 
 def _place(name: str, side: Side | None) -> str:
@@ -534,9 +534,8 @@ class _Background:
         if cached is None:
             not_listed = self.weights.condition_not_listed if kind == "condition" else self.weights.not_listed
             hits = sum(1 for m in self.muscles if _lists(m, kind, ident))
-            cached = (hits * self.weights.listed + (len(self.muscles) - hits) * not_listed) / self.count
-            if not self.muscles:
-                cached = not_listed
+            misses = len(self.muscles) - hits
+            cached = (hits * self.weights.listed + misses * not_listed) / self.count if self.muscles else not_listed
             self._listed[key] = cached
         return cached
 
