@@ -74,5 +74,21 @@ def test_records_are_frozen(tiny: tpmap.Catalogue) -> None:
 
 def test_public_api_is_exactly_all() -> None:
     public = {name for name in dir(tpmap) if not name.startswith("_")}
-    modules = {"catalogue", "cli", "errors", "graph", "lexicon", "loader", "model", "query", "reasoning", "yamlsafe"}
+    modules = {
+        "body",
+        "catalogue",
+        "chart",
+        "cli",
+        "cover",
+        "errors",
+        "graph",
+        "lexicon",
+        "loader",
+        "model",
+        "query",
+        "questions",
+        "reasoning",
+        "satellites",
+        "yamlsafe",
+    }
     assert public - modules == set(tpmap.__all__) - {"__version__"}

@@ -51,7 +51,12 @@ def test_rank_json_has_the_documented_shape(capsys: pytest.CaptureFixture[str]) 
     )
     assert code == 0
     data = json.loads(out)
-    assert list(data) == ["query", "candidates", "notes"]
+    assert list(data) == ["query", "candidates", "notes", "cover", "next_questions", "satellites"]
+    assert set(data["cover"]) == {"muscles", "explains", "unexplained", "alternatives", "method"}
+    assert set(data["cover"]["explains"]) == {"lateral_elbow/right", "posterior_forearm/right"}
+    assert data["cover"]["method"] == "exact"
+    assert all({"kind", "subject", "ask", "gain_bits", "if_yes", "if_no"} <= set(q) for q in data["next_questions"])
+    assert [c["muscle"] for c in data["satellites"]["candidates"]] == [c["muscle"] for c in data["candidates"]]
     assert data["query"]["sites"][0]["region"] == "lateral_elbow"
     assert data["query"]["absent"][0]["region"] == "shoulder"
     assert len(data["candidates"]) == 5

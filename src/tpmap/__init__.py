@@ -10,12 +10,15 @@ tpmap is an educational aid, not a diagnostic tool.
 """
 
 from .catalogue import Catalogue, Zone
+from .cover import Cover, CoverMember
 from .errors import AmbiguousNameError, CatalogueError, Problem, QueryError, TpmapError, UnknownNameError
 from .lexicon import Resolution, resolve
 from .loader import check_files, load_catalogue, load_files
 from .model import Condition, Muscle, Region, TriggerPoint
 from .query import Absent, Query, Site, build_query
+from .questions import NextQuestion
 from .reasoning import Candidate, Evidence, Ranking, Weights, rank, score_query
+from .satellites import KeyCandidate, Satellite, Satellites
 
 __version__ = "0.1.0"
 
@@ -26,14 +29,20 @@ __all__ = [
     "Catalogue",
     "CatalogueError",
     "Condition",
+    "Cover",
+    "CoverMember",
     "Evidence",
+    "KeyCandidate",
     "Muscle",
+    "NextQuestion",
     "Problem",
     "Query",
     "QueryError",
     "Ranking",
     "Region",
     "Resolution",
+    "Satellite",
+    "Satellites",
     "Site",
     "TpmapError",
     "TriggerPoint",

@@ -152,7 +152,35 @@ def _print_ranking(result: Ranking, limit: int, explain: bool, out: TextIO) -> N
     if explain:
         for c in shown:
             out.write("\n" + c.explain() + "\n")
+    _print_analysis(result, out)
     out.write("\n" + "\n".join(f"note: {n}" for n in result.notes) + "\n")
+
+
+def _print_analysis(result: Ranking, out: TextIO) -> None:
+    """The smallest explaining set, the next questions and the examination order, in plain words."""
+    names = result.catalogue.muscles
+
+    def who(ids: Sequence[str]) -> str:
+        return ", ".join(names[m].name for m in ids) or "-"
+
+    if len(result.query.sites) > 1:
+        cover = result.cover()
+        members = " + ".join(names[m.muscle].name + (f" ({m.side})" if m.side else "") for m in cover.members)
+        out.write(f"\nsmallest explaining set ({cover.method}): {members or 'none'}\n")
+        if cover.unexplained:
+            out.write(f"  no muscle explains: {', '.join(cover.unexplained)}\n")
+        for alternative in cover.alternatives[:2]:
+            out.write("  or: " + " + ".join(names[m.muscle].name for m in alternative) + "\n")
+    questions = result.next_questions(limit=3)
+    if questions:
+        out.write("\nask next:\n")
+        for q in questions:
+            out.write(f"  - {q.ask}\n    yes favours {who(q.if_yes)}; no favours {who(q.if_no)}\n")
+    satellites = result.satellites(top=3)
+    out.write(f"\nexamine first: {who(satellites.examine_first)}\n")
+    for key in satellites.candidates:
+        if key.satellites:
+            out.write(f"  satellites of {names[key.muscle].name}: {who([s.muscle for s in key.satellites[:4]])}\n")
 
 
 def _muscle_dict(cat: Catalogue, muscle: Muscle) -> dict[str, Any]:

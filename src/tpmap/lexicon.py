@@ -31,13 +31,15 @@ from __future__ import annotations
 import difflib
 import re
 import weakref
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeAlias
 
 from .catalogue import Catalogue, normalise
 from .errors import AmbiguousNameError, UnknownNameError
+from .model import Aggravator, Movement
 
-__all__ = ["LAY_WORDS", "Resolution", "resolve"]
+__all__ = ["LAY_WORDS", "Resolution", "resolve", "resolve_term"]
 
 LAY_WORDS: dict[str, str] = {
     "outside": "lateral",
@@ -99,6 +101,8 @@ FILLER = frozenset(
     )
 )
 """Words that say nothing about where: dropped before matching word by word."""
+
+Named: TypeAlias = Movement | Aggravator
 
 Side = Literal["left", "right"]
 SIDE_WORDS: dict[str, Side] = {"left": "left", "right": "right"}
@@ -216,3 +220,123 @@ def _index(catalogue: Catalogue) -> _Index:
     )
     _INDEXES[catalogue] = index
     return index
+
+
+# ------------------------------------------------------------------------ movements and aggravators
+
+TERM_FILLER = FILLER | frozenset(
+    (
+        "can't",
+        "cant",
+        "cannot",
+        "can",
+        "not",
+        "unable",
+        "hard",
+        "difficult",
+        "trouble",
+        "when",
+        "while",
+        "during",
+        "after",
+        "with",
+        "by",
+        "from",
+        "for",
+        "worse",
+        "worst",
+        "bad",
+        "gets",
+        "get",
+        "got",
+        "makes",
+        "make",
+        "made",
+        "it's",
+        "i'm",
+        "am",
+        "be",
+        "being",
+        "too",
+        "very",
+        "much",
+        "lot",
+        "or",
+    )
+)
+"""Words that say how a movement or factor feels, not which one it is: dropped before matching."""
+
+
+def resolve_term(entries: Mapping[str, Named], phrase: str, kind: str) -> str:
+    """Read a restricted movement or an aggravating factor written in plain words; return its id.
+
+    ``entries`` maps ids to records with ``name`` and ``terms`` (a catalogue's ``movements`` or
+    ``aggravators``). A phrase matches exactly (id, name or term), or else by the entry whose every content
+    word is in the phrase, the most specific entry winning; words are compared by a crude stem (``reaching``
+    meets ``reach``). No reading raises :class:`~tpmap.errors.UnknownNameError` with the closest names;
+    two equally good ones raise :class:`~tpmap.errors.AmbiguousNameError`.
+
+    >>> import tpmap
+    >>> cat = tpmap.load_catalogue()
+    >>> resolve_term(cat.movements, "can't reach behind my back", "movement")
+    'reaching_behind_back'
+    >>> resolve_term(cat.aggravators, "worse in the cold", "aggravating factor")
+    'cold'
+    >>> resolve_term(cat.movements, "juggling", "movement")
+    Traceback (most recent call last):
+    tpmap.errors.UnknownNameError: unknown movement 'juggling'; did you mean: ...
+    """
+    if phrase in entries:
+        return phrase
+    wanted = normalise(phrase)
+    readings: dict[str, list[frozenset[str]]] = {}
+    for ident, entry in entries.items():
+        texts = (ident.replace("_", " "), entry.name, *entry.terms)
+        if wanted in {normalise(t) for t in texts}:
+            return ident
+        readings[ident] = [_stems(t) for t in texts]
+    said = _stems(phrase)
+    best: dict[str, int] = {}
+    for ident, keys in readings.items():
+        sizes = [len(key) for key in keys if key and key <= said]
+        if sizes:
+            best[ident] = max(sizes)
+    if best:
+        top = max(best.values())
+        winners = sorted(ident for ident, size in best.items() if size == top)
+        if len(winners) == 1:
+            return winners[0]
+        raise AmbiguousNameError(kind, phrase, [f"{entries[i].name.lower()} ({i})" for i in winners])
+    raise UnknownNameError(kind, phrase, _closest(entries, said, wanted))
+
+
+def _stem(word: str) -> str:
+    """A crude English stem, enough to meet "reaching" with "reach" and "sneezes" with "sneeze"."""
+    for suffix in ("ing", "ed", "es", "s"):
+        if len(word) > len(suffix) + 2 and word.endswith(suffix) and not word.endswith("ss"):
+            word = word[: -len(suffix)]
+            break
+    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "ls":
+        word = word[:-1]  # "running" -> "runn" -> "run"
+    return word.removesuffix("e") if len(word) > 3 else word
+
+
+def _stems(text: str) -> frozenset[str]:
+    return frozenset(_stem(w) for w in re.findall(r"[a-z0-9']+", normalise(text)) if w not in TERM_FILLER)
+
+
+def _closest(entries: Mapping[str, Named], said: frozenset[str], wanted: str) -> list[str]:
+    """Entries sharing the most words with the phrase, else the names closest in spelling."""
+    overlap = sorted(
+        (
+            (len(said & _stems(text)), entry.name.lower())
+            for entry in entries.values()
+            for text in (entry.name, *entry.terms)
+        ),
+        key=lambda row: (-row[0], row[1]),
+    )
+    shared = list(dict.fromkeys(name for count, name in overlap if count))[:5]
+    if shared:
+        return shared
+    names = sorted({e.name.lower() for e in entries.values()})
+    return difflib.get_close_matches(wanted, names, n=5, cutoff=0.4)

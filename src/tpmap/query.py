@@ -13,16 +13,15 @@ read is kept in ``Query.readings`` so a person can check it.
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Annotated, Literal, TypeVar
+from collections.abc import Iterable
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from .catalogue import Catalogue, normalise
 from .errors import QueryError, UnknownNameError
-from .lexicon import resolve
-from .model import SENSATIONS, Aggravator, Movement, Sensation
+from .lexicon import resolve, resolve_term
+from .model import SENSATIONS, Sensation
 
 __all__ = ["Absent", "Mode", "Query", "Side", "Site", "build_query"]
 
@@ -140,9 +139,9 @@ def build_query(
         sites=tuple(resolved_sites.values()),
         absent=tuple(resolved_absent.values()),
         conditions=tuple(dict.fromkeys(condition_ids)),
-        movements=tuple(dict.fromkeys(_vocabulary(catalogue.movements, m, "movement") for m in movements)),
+        movements=tuple(dict.fromkeys(resolve_term(catalogue.movements, m, "movement") for m in movements)),
         aggravators=tuple(
-            dict.fromkeys(_vocabulary(catalogue.aggravators, a, "aggravating factor") for a in aggravators)
+            dict.fromkeys(resolve_term(catalogue.aggravators, a, "aggravating factor") for a in aggravators)
         ),
         mode=mode,
         readings=tuple(readings),
@@ -212,18 +211,3 @@ def _absent(catalogue: Catalogue, item: str | Absent, side: Side | None, reading
 def _side_for(catalogue: Catalogue, region_id: str, side: Side | None) -> Side | None:
     """Midline regions have no side; paired ones keep the side they were given."""
     return None if catalogue.regions[region_id].laterality == "midline" else side
-
-
-V = TypeVar("V", Movement, Aggravator)
-
-
-def _vocabulary(table: Mapping[str, V], name: str, kind: str) -> str:
-    if name in table:
-        return name
-    wanted = normalise(name)
-    for ident in table:
-        entry: Movement | Aggravator = table[ident]
-        if wanted in {normalise(ident), normalise(entry.name), *(normalise(t) for t in entry.terms)}:
-            return ident
-    names: Sequence[str] = sorted({normalise(e.name) for e in table.values()} | set(table))
-    raise UnknownNameError(kind, name, difflib.get_close_matches(wanted, names, n=5, cutoff=0.5))

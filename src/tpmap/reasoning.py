@@ -34,8 +34,11 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, overload
 
 from .catalogue import Catalogue, Zone
+from .cover import Cover, smallest_cover
 from .model import Aggravator, Condition, Movement, Muscle, ZoneKind
 from .query import Absent, Mode, Query, Side, Site, build_query
+from .questions import NextQuestion, next_questions
+from .satellites import Satellites, satellites
 
 __all__ = ["Candidate", "Evidence", "Ranking", "Weights", "rank", "score_query"]
 
@@ -73,6 +76,10 @@ class Weights:
     condition_not_listed: float = 0.05
     latent_sensation_factor: float = 0.5
     """Sensations weigh half as much for latent TPs, which rarely refer more than pain."""
+    tender_here: float = 0.8
+    """A spot is tender and reproduces the pain when the muscle has a trigger point there (next questions)."""
+    tender_elsewhere: float = 0.1
+    """It is tender anyway: tender spots are common, and examination is imprecise."""
 
 
 DEFAULT_WEIGHTS = Weights()
@@ -219,16 +226,30 @@ class Candidate:
                 for e in self.evidence
             ],
             "red_flags": [{"condition": name, "note": note} for name, note in self.red_flags],
+            "notes": [f"Rule out first ({name}): {note}" for name, note in self.red_flags],
         }
 
 
 class Ranking(Sequence[Candidate]):
-    """The candidates for one query, best first; indexable like a list."""
+    """The candidates for one query, best first; indexable like a list.
 
-    def __init__(self, query: Query, candidates: Sequence[Candidate], notes: Sequence[str]) -> None:
+    Beyond the list: :meth:`cover` (the smallest set of muscles explaining every place), :meth:`next_questions`
+    (what to ask or examine next) and :meth:`satellites` (which other muscles to examine).
+    """
+
+    def __init__(
+        self,
+        query: Query,
+        candidates: Sequence[Candidate],
+        notes: Sequence[str],
+        catalogue: Catalogue,
+        weights: Weights = DEFAULT_WEIGHTS,
+    ) -> None:
         self.query = query
         self.candidates: tuple[Candidate, ...] = tuple(candidates)
         self.notes: tuple[str, ...] = tuple(notes)
+        self.catalogue = catalogue
+        self.weights = weights
 
     @overload
     def __getitem__(self, index: int) -> Candidate: ...
@@ -244,12 +265,34 @@ class Ranking(Sequence[Candidate]):
         top = ", ".join(f"{c.muscle.id}" + (f"/{c.side}" if c.side else "") for c in self.candidates[:3])
         return f"<Ranking of {len(self)} candidates: {top}{', ...' if len(self) > 3 else ''}>"
 
+    def cover(self) -> Cover:
+        """The smallest set of candidates that together explain every painful place (see :mod:`tpmap.cover`)."""
+        return smallest_cover(self)
+
+    def next_questions(self, *, top: int = 8, limit: int = 5) -> tuple[NextQuestion, ...]:
+        """The findings that would best separate the first ``top`` candidates (see :mod:`tpmap.questions`)."""
+        return next_questions(self, top=top, limit=limit)
+
+    def satellites(self, *, top: int = 5) -> Satellites:
+        """Muscles likely to carry satellite trigger points of the leading candidates (:mod:`tpmap.satellites`)."""
+        return satellites(self, top=top)
+
+    def pain_probability(self, candidate: Candidate, region: str, side: Side | None) -> float:
+        """P(pain at ``region`` on ``side`` | the candidate), as this ranking's model weighs it."""
+        spillover = _spillover(self.weights, self.query.mode, None)
+        match = _best_match(self.catalogue, candidate.muscle.id, candidate.side, region, side, self.weights, spillover)
+        return match.probability
+
     def to_dict(self, limit: int | None = None) -> dict[str, Any]:
-        """A JSON-ready view: the query, the first ``limit`` candidates, and the notes."""
+        """A JSON-ready view: the query, the first ``limit`` candidates, the notes, the smallest explaining
+        set (``cover``), the next questions and the satellites of the leading candidates."""
         return {
             "query": self.query.model_dump(mode="json"),
             "candidates": [c.to_dict() for c in self.candidates[:limit]],
             "notes": list(self.notes),
+            "cover": self.cover().to_dict(),
+            "next_questions": [q.to_dict() for q in self.next_questions()],
+            "satellites": self.satellites().to_dict(),
         }
 
 
@@ -317,7 +360,7 @@ def score_query(catalogue: Catalogue, query: Query, weights: Weights = DEFAULT_W
         )
         for position, ((neg_score, _, _, muscle, side, evidence), w) in enumerate(zip(scored, weights_, strict=True), 1)
     ]
-    return Ranking(query, candidates, _notes(catalogue, query, len(candidates)))
+    return Ranking(query, candidates, _notes(catalogue, query, len(candidates)), catalogue, weights)
 
 
 def _notes(catalogue: Catalogue, query: Query, count: int) -> list[str]:

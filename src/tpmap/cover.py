@@ -1,0 +1,259 @@
+"""The smallest set of muscles that together explain every painful place of a report.
+
+A patient with pain in three places rarely has three sources. A muscle (on one side) *explains* a place
+when one of its essential or spillover zones is the place, lies inside it or contains it (an adjacent zone
+does not count). The smallest explaining set is a minimum set cover over the reported places.
+
+How it is found:
+
+1. Candidates that explain the same places with the same kind of zone are grouped; only the groups enter
+   the search, so it grows with the number of distinct patterns, not with the number of muscles.
+2. **Exact**: iterative deepening on the size of the set, always branching on the first place not yet
+   explained, so every set is built once per order of its places. It is exact and stops at the smallest size.
+3. **Greedy** when the exact search would visit more than :data:`EXACT_NODE_BUDGET` nodes: repeatedly take the
+   group that explains the most places still unexplained. Its size is at most H(n) = 1 + 1/2 + … + 1/n
+   times the smallest (about ln n + 1; 2.45× for 6 places), the classic bound for greedy set cover.
+   :attr:`Cover.method` says which search was used.
+
+Among sets of the smallest size, the one preferred explains the most places through an *essential* zone,
+then has the higher product of probabilities, then the smaller muscle ids. Alternatives are the other
+smallest sets in the same order (the best instance of every other group combination, then single swaps).
+
+>>> import tpmap
+>>> cat = tpmap.load_catalogue()
+>>> cover = tpmap.rank(cat, "outside of the elbow", "back of the hand", side="right").cover()
+>>> len(cover.members), cover.method, cover.unexplained
+(1, 'exact', ())
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Literal
+
+from .query import Side, Site
+
+if TYPE_CHECKING:
+    from .reasoning import Candidate, Ranking
+
+__all__ = ["EXACT_NODE_BUDGET", "Cover", "CoverMember", "site_label", "smallest_cover"]
+
+EXACT_NODE_BUDGET = 50_000
+"""Search nodes the exact cover may visit before the greedy bound is used instead."""
+
+MAX_ALTERNATIVES = 5
+_EXPLAINING = ("exact", "inside", "contains")
+
+
+def site_label(site: Site) -> str:
+    """How a reported place is named in covers: its region id, with ``/left`` or ``/right`` when sided."""
+    return f"{site.region}/{site.side}" if site.side else site.region
+
+
+@dataclass(frozen=True)
+class CoverMember:
+    """One muscle (on one side) of an explaining set, and the places it explains."""
+
+    muscle: str
+    side: Side | None
+    sites: tuple[str, ...]
+    """Labels (see :func:`site_label`) of the places this muscle explains."""
+    essential: tuple[str, ...]
+    """Those of :attr:`sites` it explains through an essential zone."""
+    probability: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"muscle": self.muscle, "side": self.side}
+
+
+@dataclass(frozen=True)
+class Cover:
+    """The smallest set of muscles explaining every place that any muscle explains."""
+
+    members: tuple[CoverMember, ...]
+    explains: Mapping[str, tuple[str, ...]]
+    """For every reported place: the ids of the members that explain it (empty when none does)."""
+    unexplained: tuple[str, ...]
+    """Places no muscle in the catalogue explains through an essential or spillover zone."""
+    alternatives: tuple[tuple[CoverMember, ...], ...]
+    """Other sets of the same size, best first (at most five)."""
+    method: Literal["exact", "greedy"]
+    sites: tuple[str, ...] = field(default=())
+    """Every reported place, in report order."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape: ``muscles``, ``explains``, ``unexplained``, ``alternatives`` and ``method``."""
+        return {
+            "muscles": [m.to_dict() for m in self.members],
+            "explains": {label: list(ids) for label, ids in self.explains.items()},
+            "unexplained": list(self.unexplained),
+            "alternatives": [[m.to_dict() for m in alternative] for alternative in self.alternatives],
+            "method": self.method,
+        }
+
+    def __str__(self) -> str:
+        if not self.members:
+            return "no muscle explains any reported place"
+        names = " + ".join(m.muscle + (f" ({m.side})" if m.side else "") for m in self.members)
+        rest = f"; unexplained: {', '.join(self.unexplained)}" if self.unexplained else ""
+        return f"{names}{rest}"
+
+
+@dataclass(frozen=True)
+class _Option:
+    candidate: Candidate
+    mask: int
+    essential: int
+
+
+@dataclass(frozen=True)
+class _Group:
+    mask: int
+    essential: int
+    options: tuple[_Option, ...]
+    """Best first: highest probability, then rank."""
+
+
+def smallest_cover(ranking: Ranking) -> Cover:
+    """The smallest set of candidates of ``ranking`` that together explain all its painful places."""
+    labels = tuple(dict.fromkeys(site_label(site) for site in ranking.query.sites))
+    index = {label: i for i, label in enumerate(labels)}
+    site_bits = [1 << index[site_label(site)] for site in ranking.query.sites]
+    options = [option for c in ranking if (option := _option(c, site_bits)) is not None]
+    coverable = 0
+    for option in options:
+        coverable |= option.mask
+    groups = _groups(options)
+    found = _exact(groups, coverable)
+    method: Literal["exact", "greedy"] = "exact"
+    if found is None:
+        found, method = [_greedy(groups, coverable)], "greedy"
+    # A swap is never preferred to its combination's best instance, so only the leading combinations matter.
+    leading = sorted(found, key=lambda combo: _preference(_best_instance(groups, combo)))[: MAX_ALTERNATIVES + 1]
+    covers = sorted({cover for combo in leading for cover in _instances(groups, combo)}, key=_preference)
+    best = covers[0] if covers else ()
+    members = tuple(_member(option, labels) for option in best)
+    explains = {label: tuple(m.muscle for m in members if label in m.sites) for label in labels}
+    unexplained = tuple(label for label in labels if not coverable & (1 << index[label]))
+    alternatives = tuple(tuple(_member(o, labels) for o in cover) for cover in covers[1 : 1 + MAX_ALTERNATIVES])
+    return Cover(members, MappingProxyType(explains), unexplained, alternatives, method, labels)
+
+
+def _option(candidate: Candidate, site_bits: Sequence[int]) -> _Option | None:
+    mask = essential = 0
+    site_evidence = [e for e in candidate.evidence if e.kind == "site"]
+    for bit, evidence in zip(site_bits, site_evidence, strict=True):
+        if evidence.relation in _EXPLAINING:
+            mask |= bit
+            if evidence.zone == "essential":
+                essential |= bit
+    return _Option(candidate, mask, essential) if mask else None
+
+
+def _groups(options: Sequence[_Option]) -> tuple[_Group, ...]:
+    grouped: dict[tuple[int, int], list[_Option]] = {}
+    for option in options:
+        grouped.setdefault((option.mask, option.essential), []).append(option)
+    return tuple(
+        _Group(mask, essential, tuple(sorted(members, key=lambda o: (-o.candidate.probability, o.candidate.rank))))
+        for (mask, essential), members in sorted(grouped.items())
+    )
+
+
+def _exact(groups: Sequence[_Group], coverable: int) -> list[tuple[int, ...]] | None:
+    """Every smallest combination of groups covering ``coverable``; None when over the node budget."""
+    if not coverable:
+        return [()]
+    budget = [EXACT_NODE_BUDGET]
+    widest = max(bin(g.mask).count("1") for g in groups)
+    for size in range(1, bin(coverable).count("1") + 1):
+        found: set[tuple[int, ...]] = set()
+        if not _search(groups, coverable, size, (), found, budget, widest):
+            return None
+        if found:
+            return sorted(found)
+    return None  # pragma: no cover - a cover of size n always exists
+
+
+def _search(
+    groups: Sequence[_Group],
+    uncovered: int,
+    size: int,
+    chosen: tuple[int, ...],
+    found: set[tuple[int, ...]],
+    budget: list[int],
+    widest: int,
+) -> bool:
+    """Depth-first search for covers of exactly ``size`` groups; False when the budget ran out."""
+    budget[0] -= 1
+    if budget[0] < 0:
+        return False
+    if not uncovered:
+        found.add(tuple(sorted(chosen)))
+        return True
+    left = size - len(chosen)
+    if left == 0 or bin(uncovered).count("1") > left * widest:
+        return True
+    first = uncovered & -uncovered
+    for i, group in enumerate(groups):
+        if (
+            group.mask & first
+            and i not in chosen
+            and not _search(groups, uncovered & ~group.mask, size, (*chosen, i), found, budget, widest)
+        ):
+            return False
+    return True
+
+
+def _greedy(groups: Sequence[_Group], coverable: int) -> tuple[int, ...]:
+    chosen: list[int] = []
+    uncovered = coverable
+    while uncovered:
+        best = max(
+            range(len(groups)),
+            key=lambda i: (
+                bin(groups[i].mask & uncovered).count("1"),
+                bin(groups[i].essential & uncovered).count("1"),
+                groups[i].options[0].candidate.probability,
+                -i,
+            ),
+        )
+        chosen.append(best)
+        uncovered &= ~groups[best].mask
+    return tuple(sorted(chosen))
+
+
+def _best_instance(groups: Sequence[_Group], combo: tuple[int, ...]) -> tuple[_Option, ...]:
+    return _ordered([groups[i].options[0] for i in combo])
+
+
+def _instances(groups: Sequence[_Group], combo: tuple[int, ...]) -> Iterator[tuple[_Option, ...]]:
+    """The best instance of a group combination, and every single swap with a next option of a group."""
+    best = [groups[i].options[0] for i in combo]
+    yield _ordered(best)
+    for position, i in enumerate(combo):
+        for option in groups[i].options[1 : MAX_ALTERNATIVES + 1]:
+            yield _ordered([*best[:position], option, *best[position + 1 :]])
+
+
+def _ordered(options: Sequence[_Option]) -> tuple[_Option, ...]:
+    return tuple(sorted(options, key=lambda o: o.candidate.rank))
+
+
+def _preference(cover: tuple[_Option, ...]) -> tuple[float, ...]:
+    essential = 0
+    for option in cover:
+        essential |= option.essential
+    log_probability = math.fsum(math.log(max(o.candidate.probability, 1e-300)) for o in cover)
+    return (len(cover), -bin(essential).count("1"), -log_probability, *(o.candidate.rank for o in cover))
+
+
+def _member(option: _Option, labels: Sequence[str]) -> CoverMember:
+    def named(mask: int) -> tuple[str, ...]:
+        return tuple(label for i, label in enumerate(labels) if mask & (1 << i))
+
+    c = option.candidate
+    return CoverMember(c.muscle.id, c.side, named(option.mask), named(option.essential), c.probability)
