@@ -89,6 +89,7 @@ def test_public_api_is_exactly_all() -> None:
         "questions",
         "reasoning",
         "satellites",
+        "stats",
         "yamlsafe",
     }
     assert public - modules == set(tpmap.__all__) - {"__version__"}

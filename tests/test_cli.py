@@ -90,10 +90,21 @@ def test_bad_input_is_one_clear_line_and_exit_1(capsys: pytest.CaptureFixture[st
     assert code == 1 and "did you mean: supinator" in err
     code, _, err = run(capsys, "rank", "elbow", "--limit", "0")
     assert code == 1 and "--limit" in err
+    code, _, err = run(capsys, "rank")
+    assert code == 1 and "the report is empty" in err
+
+
+def test_a_condition_alone_is_a_report(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "rank", "--condition", "carpal tunnel", "--limit", "3", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["query"]["conditions"] == ["carpal_tunnel_syndrome"]
+    assert all(c["evidence"][0]["relation"] == "listed" for c in data["candidates"])
+    assert any("Rule out first (Carpal tunnel syndrome)" in n for n in data["notes"])
+    assert all(any("Carpal tunnel" in n for n in c["notes"]) for c in data["candidates"])
 
 
 def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(capsys, "rank")[0] == 2
     assert run(capsys, "frobnicate")[0] == 2
     assert run(capsys, "rank", "elbow", "--side", "middle")[0] == 2
     assert run(capsys, "--help")[0] == 0

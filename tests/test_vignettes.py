@@ -6,6 +6,7 @@ catalogue or the model is wrong; it is never fixed by raising ``k``.
 
 from __future__ import annotations
 
+import bisect
 from pathlib import Path
 from typing import Any
 
@@ -13,14 +14,18 @@ import pytest
 import yaml
 
 import tpmap
+from tpmap.model import AREAS
 
 VIGNETTES_FILE = Path(__file__).with_name("vignettes.yaml")
-VIGNETTES: list[dict[str, Any]] = yaml.safe_load(VIGNETTES_FILE.read_text(encoding="utf-8"))["vignettes"]
+_DOCUMENT: dict[str, Any] = yaml.safe_load(VIGNETTES_FILE.read_text(encoding="utf-8"))
+VIGNETTES: list[dict[str, Any]] = _DOCUMENT["vignettes"]
+GROUPS: dict[str, list[str]] = _DOCUMENT["groups"]
+"""Muscle groups as the references name them ("the scalenes"): a group ranks where its best member ranks."""
 MAX_K = 10
 
 
 def expected_ranks(catalogue: tpmap.Catalogue, vignette: dict[str, Any]) -> dict[str, int]:
-    """Rank (1-based, best side) of each expected muscle for the vignette's report."""
+    """Rank (1-based, best side, ties shared) of each expected muscle or group for the vignette's report."""
     report = vignette["report"]
     result = tpmap.rank(
         catalogue,
@@ -33,26 +38,41 @@ def expected_ranks(catalogue: tpmap.Catalogue, vignette: dict[str, Any]) -> dict
         aggravators=report.get("aggravators", []),
         mode=report.get("mode", "active"),
     )
-    ranks: dict[str, int] = {}
-    muscle_rank = 0
+    # A muscle's rank is 1 + the number of muscles with a strictly higher score on their best side: muscles the
+    # model scores equally share a rank (competition ranking), since the order among them is arbitrary.
+    best: dict[str, float] = {}
     for candidate in result:
-        if candidate.muscle.id in ranks:
-            continue  # the other side of a muscle already listed
-        muscle_rank += 1
-        ranks[candidate.muscle.id] = muscle_rank
-    return {muscle: ranks[muscle] for group in vignette["expect"] for muscle in group["muscles"]}
+        best.setdefault(candidate.muscle.id, candidate.score)  # the first listing of a muscle is its best side
+    scores = sorted(best.values(), reverse=True)
+    ranks = {muscle: 1 + bisect.bisect_left([-s for s in scores], -score) for muscle, score in best.items()}
+    names = [name for group in vignette["expect"] for name in group["muscles"]]
+    return {name: min(ranks[m] for m in GROUPS.get(name, [name])) for name in names}
 
 
 def test_vignette_file_is_well_formed(catalogue: tpmap.Catalogue) -> None:
     ids = [v["id"] for v in VIGNETTES]
     assert len(ids) == len(set(ids)), "vignette ids must be unique"
-    assert len(VIGNETTES) >= 30
+    assert len(VIGNETTES) >= 120
     for vignette in VIGNETTES:
         assert vignette["reference"].strip(), vignette["id"]
         for group in vignette["expect"]:
             assert 1 <= group["k"] <= MAX_K, vignette["id"]
-            for muscle in group["muscles"]:
-                assert muscle in catalogue.muscles, f"{vignette['id']}: unknown muscle {muscle}"
+            for name in group["muscles"]:
+                for muscle in GROUPS.get(name, [name]):
+                    assert muscle in catalogue.muscles, f"{vignette['id']}: unknown muscle {muscle}"
+
+
+def test_vignettes_cover_every_area_and_every_condition(catalogue: tpmap.Catalogue) -> None:
+    expected = {m for v in VIGNETTES for g in v["expect"] for name in g["muscles"] for m in GROUPS.get(name, [name])}
+    assert {catalogue.muscles[m].area for m in expected} == set(AREAS)
+    asked = {catalogue.condition(c).id for v in VIGNETTES for c in v["report"].get("conditions", [])}
+    assert sorted(set(catalogue.conditions) - asked) == []
+
+
+def test_groups_name_real_muscles_and_are_not_muscles(catalogue: tpmap.Catalogue) -> None:
+    for name, members in GROUPS.items():
+        assert name not in catalogue.muscles, name
+        assert len(members) >= 2 and set(members) <= set(catalogue.muscles), name
 
 
 def vignette_param(vignette: dict[str, Any]) -> Any:

@@ -160,6 +160,23 @@ class Catalogue:
         """True if ``region_id`` is ``area_id`` or lies inside it (pain in the thumb is pain in the hand)."""
         return region_id == area_id or area_id in self._ancestors[region_id]
 
+    def choir_codes(self, region_id: str) -> tuple[int, ...]:
+        """The CHOIR body-map segments of a region: its own, or else its nearest coded ancestor's on its views.
+
+        A small region (the thumb) lies inside one coarse CHOIR segment (the hand); the segments of the
+        ancestor that are drawn on a view the region is not drawn on are left out. Containers that span several
+        segments (the trunk, a whole limb) have none: their parts carry the codes.
+        """
+        region = self.region(region_id)
+        if region.choir:
+            return region.choir
+        views = set(region.views)
+        for ancestor in self._ancestors[region.id]:
+            codes = self.regions[ancestor].choir
+            if codes:
+                return tuple(c for c in codes if ("front" if c < 200 else "back") in views)
+        return ()
+
     def depth(self, region_id: str) -> int:
         """How many levels below the root ``region_id`` lies (the root is 0)."""
         return len(self._ancestors[region_id])

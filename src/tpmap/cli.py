@@ -22,6 +22,7 @@ from .errors import QueryError, TpmapError
 from .loader import check_files, load_catalogue
 from .model import SENSATIONS, CatalogueFile, Muscle
 from .reasoning import Ranking, rank
+from .stats import catalogue_stats, format_stats
 
 __all__ = ["main"]
 
@@ -60,7 +61,10 @@ def _parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("rank", help="rank muscles for a pain report")
     p.add_argument(
-        "sites", nargs="+", metavar="SITE", help="a painful place in plain words, a region id, or a condition"
+        "sites",
+        nargs="*",
+        metavar="SITE",
+        help="a painful place in plain words, a region id, or a condition (none when --condition etc. say enough)",
     )
     p.add_argument("--side", choices=("left", "right"), help="side of the sites that do not name one")
     p.add_argument(
@@ -104,6 +108,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--alone", action="store_true", help="check the files as a whole catalogue, without the shipped one")
     p.set_defaults(run=_check)
 
+    p = commands.add_parser("stats", help="count what the catalogue holds and list the muscles lacking each field")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=_stats)
+
     p = commands.add_parser("schema", help="print the JSON Schema of a catalogue file")
     p.set_defaults(run=_schema)
     return parser
@@ -111,6 +119,15 @@ def _parser() -> argparse.ArgumentParser:
 
 def _catalogue(args: argparse.Namespace) -> Catalogue:
     return load_catalogue(*args.catalogue)
+
+
+def _stats(args: argparse.Namespace, out: TextIO) -> int:
+    figures = catalogue_stats(_catalogue(args))
+    if args.json:
+        _dump(figures, out)
+    else:
+        out.write(format_stats(figures) + "\n")
+    return 0
 
 
 def _dump(value: Any, out: TextIO) -> None:

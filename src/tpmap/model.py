@@ -83,12 +83,19 @@ class Record(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+SourceKind = Literal["book", "journal", "web"]
+
+
 class Source(Record):
     """A published work or public page that catalogue entries cite."""
 
     id: Id
     citation: Text
     url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
+    kind: SourceKind = Field(
+        default="web",
+        description="book (a reference text), journal (a peer-reviewed article) or web (a public page).",
+    )
 
 
 class SourceRef(Record):
