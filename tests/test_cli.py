@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 
@@ -185,3 +186,31 @@ def test_python_dash_m_runs_the_cli() -> None:
     )
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.startswith("rank  muscle")
+
+
+def test_chart_writes_an_svg_and_never_replaces_a_file_unasked(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    target = tmp_path / "infraspinatus.svg"
+    code, out, _ = run(capsys, "chart", "infraspinatus", "--side", "left", "-o", str(target))
+    assert code == 0 and out.strip() == str(target)
+    root = ElementTree.fromstring(target.read_text(encoding="utf-8"))
+    assert root.find("{http://www.w3.org/2000/svg}title") is not None
+    assert 'id="front-anterior_shoulder-left"' in target.read_text(encoding="utf-8")
+    target.write_text("my notes", encoding="utf-8")
+    code, _, err = run(capsys, "chart", "infraspinatus", "-o", str(target))
+    assert code == 1 and "--force" in err
+    assert target.read_text(encoding="utf-8") == "my notes"
+    assert run(capsys, "chart", "infraspinatus", "-o", str(target), "--force")[0] == 0
+    code, _, err = run(capsys, "chart", "infraspinatus", "-o", str(tmp_path / "chart.pdf"))
+    assert code == 1 and ".svg or .png" in err
+
+
+def test_rank_chart_is_written_before_the_table(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    target = tmp_path / "ranking.svg"
+    code, out, err = run(capsys, "rank", "front of the shoulder", "--side", "right", "--chart", str(target))
+    assert code == 0 and out.startswith("rank ") and "chart written" in err
+    text = target.read_text(encoding="utf-8")
+    assert 'id="front-anterior_shoulder-right" class="heat site"' in text
+    code, _, err = run(capsys, "rank", "elbow", "--chart", str(tmp_path / "missing" / "x.svg"))
+    assert code == 1 and "does not exist" in err

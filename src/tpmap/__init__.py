@@ -10,6 +10,7 @@ tpmap is an educational aid, not a diagnostic tool.
 """
 
 from .catalogue import Catalogue, Zone
+from .chart import Chart, muscle_chart, ranking_chart
 from .cover import Cover, CoverMember
 from .errors import AmbiguousNameError, CatalogueError, Problem, QueryError, TpmapError, UnknownNameError
 from .lexicon import Resolution, resolve
@@ -28,6 +29,7 @@ __all__ = [
     "Candidate",
     "Catalogue",
     "CatalogueError",
+    "Chart",
     "Condition",
     "Cover",
     "CoverMember",
@@ -54,7 +56,9 @@ __all__ = [
     "check_files",
     "load_catalogue",
     "load_files",
+    "muscle_chart",
     "rank",
+    "ranking_chart",
     "resolve",
     "score_query",
 ]

@@ -14,10 +14,12 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, TextIO
 
 from . import __version__
 from .catalogue import Catalogue
+from .chart import muscle_chart
 from .errors import QueryError, TpmapError
 from .loader import check_files, load_catalogue
 from .model import SENSATIONS, CatalogueFile, Muscle
@@ -83,7 +85,21 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=10, metavar="N", help="how many candidates to show (default 10)")
     p.add_argument("--explain", action="store_true", help="show every evidence item of each candidate")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument(
+        "--chart", metavar="FILE", help="also draw the ranking as a body chart (.svg, or .png with tpmap[png])"
+    )
+    p.add_argument("--chart-top", type=int, default=5, metavar="N", help="candidates drawn on the chart (default 5)")
+    p.add_argument("--force", action="store_true", help="replace the chart file if it exists")
     p.set_defaults(run=_rank)
+
+    p = commands.add_parser("chart", help="draw a muscle's referral pattern on the body chart")
+    p.add_argument("name", help="a muscle id, name or alias")
+    p.add_argument("--side", choices=("left", "right"), default="right", help="the muscle's side (default right)")
+    p.add_argument(
+        "-o", "--output", required=True, metavar="FILE", help="where to write it: .svg, or .png with tpmap[png]"
+    )
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    p.set_defaults(run=_chart)
 
     p = commands.add_parser("muscle", help="show one muscle: trigger points, zones, conditions, sources")
     p.add_argument("name", help="a muscle id, name or alias")
@@ -121,6 +137,17 @@ def _catalogue(args: argparse.Namespace) -> Catalogue:
     return load_catalogue(*args.catalogue)
 
 
+def _check_output(path: str, force: bool) -> None:
+    """Refuse a file name the chart cannot be saved as, and never replace a file unasked."""
+    target = Path(path)
+    if target.suffix.lower() not in (".svg", ".png"):
+        raise QueryError(f"cannot save a chart as {target.name!r}: use a .svg or .png file name")
+    if target.exists() and not force:
+        raise QueryError(f"{path} exists; pass --force to replace it")
+    if not target.parent.is_dir():
+        raise QueryError(f"cannot write {path}: the folder {target.parent} does not exist")
+
+
 def _stats(args: argparse.Namespace, out: TextIO) -> int:
     figures = catalogue_stats(_catalogue(args))
     if args.json:
@@ -150,10 +177,21 @@ def _rank(args: argparse.Namespace, out: TextIO) -> int:
         aggravators=args.aggravator,
         mode="latent" if args.latent else "active",
     )
+    if args.chart:
+        _check_output(args.chart, args.force)
+        path = result.chart(top=args.chart_top).save(args.chart)
+        print(f"tpmap: chart written to {path}", file=sys.stderr)
     if args.json:
         _dump(result.to_dict(limit=args.limit), out)
     else:
         _print_ranking(result, args.limit, args.explain, out)
+    return 0
+
+
+def _chart(args: argparse.Namespace, out: TextIO) -> int:
+    _check_output(args.output, args.force)
+    chart = muscle_chart(_catalogue(args), args.name, args.side)
+    out.write(f"{chart.save(args.output)}\n")
     return 0
 
 

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, overload
 
 from .catalogue import Catalogue, Zone
+from .chart import Chart, muscle_chart, ranking_chart
 from .cover import Cover, smallest_cover
 from .model import Aggravator, Condition, Movement, Muscle, ZoneKind
 from .query import Absent, Mode, Query, Side, Site, build_query
@@ -201,6 +202,14 @@ class Candidate:
         lines += [f"  Rule out first ({name}): {note}" for name, note in self.red_flags]
         return "\n".join(lines)
 
+    def chart(self) -> Chart:
+        """This muscle's referral pattern drawn on the body chart, on the candidate's side (right if none)."""
+        return muscle_chart(self.catalogue, self.muscle.id, self.side or "right")
+
+    def _repr_svg_(self) -> str:
+        """Jupyter shows a candidate as its body chart."""
+        return self.chart().svg
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready view of this candidate."""
         return {
@@ -276,6 +285,14 @@ class Ranking(Sequence[Candidate]):
     def satellites(self, *, top: int = 5) -> Satellites:
         """Muscles likely to carry satellite trigger points of the leading candidates (:mod:`tpmap.satellites`)."""
         return satellites(self, top=top)
+
+    def chart(self, top: int = 5) -> Chart:
+        """The reported places outlined and the first ``top`` candidates' zones as a heat map."""
+        return ranking_chart(self, top=top)
+
+    def _repr_svg_(self) -> str:
+        """Jupyter shows a ranking as its body chart."""
+        return self.chart().svg
 
     def pain_probability(self, candidate: Candidate, region: str, side: Side | None) -> float:
         """P(pain at ``region`` on ``side`` | the candidate), as this ranking's model weighs it."""
