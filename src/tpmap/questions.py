@@ -125,7 +125,7 @@ def _questions(
         def hurts(c: Candidate, region: str = region, place_side: Side | None = place_side) -> float:
             return ranking.pain_probability(c, region, place_side)
 
-        yield "region", region, place_side, f"Does it also hurt at the {where}?", hurts
+        yield "region", region, place_side, f"Does it also hurt here: {where}?", hurts
 
     reported = {s for site in query.sites for s in site.sensations}
     for sensation in SENSATIONS:
