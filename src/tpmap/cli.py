@@ -208,7 +208,10 @@ def _print_ranking(result: Ranking, limit: int, explain: bool, out: TextIO) -> N
         for c in shown:
             out.write("\n" + c.explain() + "\n")
     _print_analysis(result, out)
-    out.write("\n" + "\n".join(f"note: {n}" for n in result.notes) + "\n")
+    notes = list(result.notes)
+    for c in shown:  # the serious conditions the shown candidates' patterns can mimic, each once
+        notes += [f"Rule out first ({name}): {flag}" for name, flag in c.red_flags]
+    out.write("\n" + "\n".join(f"note: {n}" for n in dict.fromkeys(notes)) + "\n")
 
 
 def _print_analysis(result: Ranking, out: TextIO) -> None:
