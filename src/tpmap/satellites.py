@@ -117,16 +117,18 @@ def _satellites_of(
 ) -> tuple[Satellite, ...]:
     zone_weight: dict[str, int] = {}
     reasons: dict[str, list[str]] = {}
-    for zone in catalogue.zones(key.muscle.id):
+    seen: set[tuple[str, str]] = set()
+    # Essential zones first, so a region that is both essential and spillover is named once, as essential.
+    for zone in sorted(catalogue.zones(key.muscle.id), key=lambda z: z.kind != "essential"):
         zone_name = catalogue.regions[zone.region].name.lower()
         for other in catalogue.muscles.values():
             if other.id == key.muscle.id or not any(
                 catalogue.is_within(tp.location.region, zone.region) for tp in other.trigger_points
             ):
                 continue
-            reason = f"a trigger point lies in its {zone.kind} zone ({zone_name})"
-            if reason not in reasons.setdefault(other.id, []):
-                reasons[other.id].append(reason)
+            if (other.id, zone.region) not in seen:
+                seen.add((other.id, zone.region))
+                reasons.setdefault(other.id, []).append(f"a trigger point lies in its {zone.kind} zone ({zone_name})")
             # The strongest zone overlying a muscle counts, once.
             zone_weight[other.id] = max(zone_weight.get(other.id, 0), 2 if zone.kind == "essential" else 1)
     weights = dict(zone_weight)
