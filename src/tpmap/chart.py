@@ -176,12 +176,7 @@ def muscle_chart(catalogue: Catalogue, muscle: str, side: Side = "right") -> Cha
     legend.heading("Trigger points" if numbered else "Trigger point")
     for line in tp_lines:
         legend.text(line)
-    notes = placer.notes()
-    if notes:
-        legend.gap()
-        legend.heading("Notes")
-        for line in notes:
-            legend.text(line, muted=True)
+    legend.notes(placer.notes())
     desc = (
         f"Body chart, front and back view, of the referral pattern of {record.name} on the patient's {side} side: "
         f"{len(record.trigger_points)} trigger point(s) marked with a cross; essential zones "
@@ -254,12 +249,7 @@ def ranking_chart(ranking: Ranking, top: int = 5) -> Chart:
     legend.swatch_outline("reported painful place")
     legend.ramp("zone heat: probability x zone weight")
     legend.text("essential zone 1, spillover 0.4", muted=True)
-    notes = placer.notes()
-    if notes:
-        legend.gap()
-        legend.heading("Notes")
-        for line in notes:
-            legend.text(line, muted=True)
+    legend.notes(placer.notes())
     legend.gap()
     legend.text("Probabilities compare the catalogue's candidates; they are not a diagnosis.", muted=True)
     desc = (
@@ -469,6 +459,15 @@ class _Legend:
         for line in textwrap.wrap(text, self.WRAP, subsequent_indent="   ") or [""]:
             self.rows.append(_text(0, self.y + 11, line, size=11.5, fill=MUTED if muted else INK))
             self.y += self.LINE
+
+    def notes(self, lines: Iterable[str]) -> None:
+        """A "Notes" section, when there is anything to say."""
+        lines = list(lines)
+        if lines:
+            self.gap()
+            self.heading("Notes")
+            for line in lines:
+                self.text(line, muted=True)
 
     def gap(self) -> None:
         self.y += 10
