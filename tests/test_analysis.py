@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 import tpmap
 from tpmap import cover as cover_module
+from tpmap.cli import main
 from tpmap.lexicon import resolve_term
 
 TINY_PLACES = ("upper_arm", "lateral_elbow", "forearm", "hand", "thumb", "sternum", "elbow", "chest")
@@ -274,3 +275,20 @@ def test_ambiguous_movement_lists_readings(tiny: tpmap.Catalogue, tmp_path: Path
     assert tuple(caught.value.readings) == ("reaching out (reach_out)", "reaching up (reach_up)")
     with pytest.raises(tpmap.UnknownNameError, match="did you mean: reaching out, reaching up"):
         resolve_term(cat.movements, "reaching", "movement")
+
+
+def test_equal_scores_share_a_rank(tiny: tpmap.Catalogue, capsys: pytest.CaptureFixture[str]) -> None:
+    # Only delta refers to the breastbone; the four others reach nothing there and score the same.
+    result = tpmap.rank(tiny, "sternum")
+    assert [(c.muscle.id, c.rank, c.shared_rank) for c in result] == [
+        ("delta", 1, 1),
+        ("alpha", 2, 2),
+        ("beta", 3, 2),
+        ("epsilon", 4, 2),
+        ("gamma", 5, 2),
+    ]
+    assert result.to_dict()["candidates"][4]["shared_rank"] == 2
+    # The table marks shared ranks with "=": several shipped muscles refer to the whole shoulder equally.
+    assert main(["rank", "shoulder", "--limit", "3"]) == 0
+    rows = capsys.readouterr().out.splitlines()[1:4]
+    assert [row.split()[0] for row in rows] == ["1=", "1=", "1="]

@@ -4,7 +4,7 @@ Exit codes: 0 success; 1 bad input (one clear message on standard error); 2 usag
 
 >>> main(["rank", "outside of the elbow", "--side", "right", "--limit", "3"])  # doctest: +ELLIPSIS
 rank  muscle ...
-   1  ...
+  1=  ...
 0
 """
 
@@ -23,7 +23,7 @@ from .chart import muscle_chart
 from .errors import QueryError, TpmapError
 from .loader import check_files, load_catalogue
 from .model import SENSATIONS, CatalogueFile, Muscle
-from .reasoning import Ranking, rank
+from .reasoning import Candidate, Ranking, rank
 from .stats import catalogue_stats, format_stats
 
 __all__ = ["main"]
@@ -201,7 +201,8 @@ def _print_ranking(result: Ranking, limit: int, explain: bool, out: TextIO) -> N
     out.write(f"rank  {'muscle':<{width}}  side   score   prob  zone       why\n")
     for c in shown:
         out.write(
-            f"{c.rank:>4}  {c.muscle.name:<{width}}  {c.side or '-':<5} {c.score:6.2f} {c.probability:6.1%}"
+            f"{_rank_label(result, c):>4}  {c.muscle.name:<{width}}  {c.side or '-':<5} {c.score:6.2f} "
+            f"{c.probability:6.1%}"
             f"  {c.zone:<9}  {c.summary()}\n"
         )
     if explain:
@@ -212,6 +213,15 @@ def _print_ranking(result: Ranking, limit: int, explain: bool, out: TextIO) -> N
     for c in shown:  # the serious conditions the shown candidates' patterns can mimic, each once
         notes += [f"Rule out first ({name}): {flag}" for name, flag in c.red_flags]
     out.write("\n" + "\n".join(f"note: {n}" for n in dict.fromkeys(notes)) + "\n")
+
+
+def _rank_label(result: Ranking, candidate: Candidate) -> str:
+    """The rank, with "=" when other candidates have the same score (their order is only alphabetical)."""
+    tied = any(
+        other.shared_rank == candidate.shared_rank and other is not candidate
+        for other in result[max(candidate.rank - 2, 0) : candidate.rank + 1]
+    )
+    return f"{candidate.shared_rank}=" if tied else str(candidate.rank)
 
 
 def _print_analysis(result: Ranking, out: TextIO) -> None:

@@ -148,6 +148,9 @@ class Candidate:
     """The catalogue the candidate was ranked in (for region names in explanations)."""
     red_flags: tuple[tuple[str, str], ...] = ()
     """(condition name, what to rule out first) for each serious condition this muscle's pattern mimics."""
+    shared_rank: int = 0
+    """1 + the number of candidates scored strictly higher: candidates with equal scores share it, since the
+    order among them (by muscle id) says nothing."""
 
     @property
     def zone(self) -> ZoneMatch:
@@ -214,6 +217,7 @@ class Candidate:
         """A JSON-ready view of this candidate."""
         return {
             "rank": self.rank,
+            "shared_rank": self.shared_rank,
             "muscle": self.muscle.id,
             "name": self.muscle.name,
             "side": self.side,
@@ -357,6 +361,9 @@ def score_query(catalogue: Catalogue, query: Query, weights: Weights = DEFAULT_W
             score = math.fsum(e.contribution for e in evidence)
             scored.append((-score, muscle.id, side or "", muscle, side, evidence))
     scored.sort(key=lambda row: row[:3])
+    first_with_score: dict[float, int] = {}
+    for position, row in enumerate(scored, 1):
+        first_with_score.setdefault(row[0], position)
     top = -scored[0][0] if scored else 0.0
     weights_ = [math.exp(-row[0] - top) for row in scored]
     total = math.fsum(weights_)
@@ -374,6 +381,7 @@ def score_query(catalogue: Catalogue, query: Query, weights: Weights = DEFAULT_W
                 if catalogue.conditions[c].red_flag
             ),
             catalogue=catalogue,
+            shared_rank=first_with_score[neg_score],
         )
         for position, ((neg_score, _, _, muscle, side, evidence), w) in enumerate(zip(scored, weights_, strict=True), 1)
     ]
