@@ -41,6 +41,9 @@ Side = Literal["left", "right"]
 Key = tuple[str, str, ShapeSide]
 """A drawn shape: (view, region, side)."""
 
+SUFFIXES = (".svg", ".png")
+"""The file types a chart can be saved as."""
+
 PNG_EXTRA = "png"
 """The optional extra that provides PNG output (``pip install "tpmap[png]"``)."""
 
@@ -90,7 +93,7 @@ class Chart:
         elif suffix == ".png":
             target.write_bytes(png_bytes(self.svg))
         else:
-            raise TpmapError(f"cannot save a chart as {target.name!r}: use a .svg or .png file name")
+            raise TpmapError(f"cannot save a chart as {target.name!r}: use a {' or '.join(SUFFIXES)} file name")
         return target
 
 

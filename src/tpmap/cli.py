@@ -19,7 +19,7 @@ from typing import Any, TextIO
 
 from . import __version__
 from .catalogue import Catalogue
-from .chart import muscle_chart
+from .chart import SUFFIXES, muscle_chart
 from .errors import QueryError, TpmapError
 from .loader import check_files, load_catalogue
 from .model import SENSATIONS, CatalogueFile, Muscle
@@ -140,8 +140,8 @@ def _catalogue(args: argparse.Namespace) -> Catalogue:
 def _check_output(path: str, force: bool) -> None:
     """Refuse a file name the chart cannot be saved as, and never replace a file unasked."""
     target = Path(path)
-    if target.suffix.lower() not in (".svg", ".png"):
-        raise QueryError(f"cannot save a chart as {target.name!r}: use a .svg or .png file name")
+    if target.suffix.lower() not in SUFFIXES:
+        raise QueryError(f"cannot save a chart as {target.name!r}: use a {' or '.join(SUFFIXES)} file name")
     if target.exists() and not force:
         raise QueryError(f"{path} exists; pass --force to replace it")
     if not target.parent.is_dir():

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -81,8 +81,6 @@ class Cover:
     alternatives: tuple[tuple[CoverMember, ...], ...]
     """Other sets of the same size, best first (at most five)."""
     method: Literal["exact", "greedy"]
-    sites: tuple[str, ...] = field(default=())
-    """Every reported place, in report order."""
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape: ``muscles``, ``explains``, ``unexplained``, ``alternatives`` and ``method``."""
@@ -139,7 +137,7 @@ def smallest_cover(ranking: Ranking) -> Cover:
     explains = {label: tuple(m.muscle for m in members if label in m.sites) for label in labels}
     unexplained = tuple(label for label in labels if not coverable & (1 << index[label]))
     alternatives = tuple(tuple(_member(o, labels) for o in cover) for cover in covers[1 : 1 + MAX_ALTERNATIVES])
-    return Cover(members, MappingProxyType(explains), unexplained, alternatives, method, labels)
+    return Cover(members, MappingProxyType(explains), unexplained, alternatives, method)
 
 
 def _option(candidate: Candidate, site_bits: Sequence[int]) -> _Option | None:
@@ -199,10 +197,8 @@ def _search(
         return True
     first = uncovered & -uncovered
     for i, group in enumerate(groups):
-        if (
-            group.mask & first
-            and i not in chosen
-            and not _search(groups, uncovered & ~group.mask, size, (*chosen, i), found, budget, widest)
+        if group.mask & first and not _search(
+            groups, uncovered & ~group.mask, size, (*chosen, i), found, budget, widest
         ):
             return False
     return True
