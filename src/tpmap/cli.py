@@ -280,7 +280,7 @@ def _muscle(args: argparse.Namespace, out: TextIO) -> int:
     lines.append(f"  area: {muscle.area.replace('_', ' ')}")
     if muscle.innervation:
         nerve = ", ".join(muscle.innervation.nerves) or "?"
-        roots = "-".join(muscle.innervation.roots)
+        roots = ", ".join((*(f"CN {n}" for n in muscle.innervation.cranial_nerves), *muscle.innervation.roots))
         lines.append(f"  innervation: {nerve}{f' ({roots})' if roots else ''}")
     for tp in muscle.trigger_points:
         lines.append(f"  trigger point {tp.id}: {tp.name or ''}".rstrip())

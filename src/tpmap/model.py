@@ -84,6 +84,7 @@ class Record(BaseModel):
 
 
 SourceKind = Literal["book", "journal", "web"]
+CranialNerve = Literal["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 
 
 class Source(Record):
@@ -141,10 +142,15 @@ class TriggerPoint(Record):
 
 
 class Innervation(Record):
-    """The nerve(s) and spinal roots that supply a muscle."""
+    """The nerve(s) that supply a muscle, and where they leave the central nervous system.
+
+    ``roots`` are spinal roots (C1–S5); ``cranial_nerves`` are cranial nerves by Roman numeral. A face muscle
+    has cranial nerves and no roots; the trapezius has both (XI and C3, C4).
+    """
 
     nerves: tuple[Term, ...] = ()
     roots: tuple[Annotated[str, StringConstraints(pattern=r"^(C[1-8]|T(1[0-2]|[1-9])|L[1-5]|S[1-5])$")], ...] = ()
+    cranial_nerves: tuple[CranialNerve, ...] = Field(default=(), description="Cranial nerves, e.g. [V] or [XI].")
 
 
 class Xrefs(Record):

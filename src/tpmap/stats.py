@@ -23,7 +23,8 @@ __all__ = ["catalogue_stats", "format_stats"]
 _OPTIONAL: dict[str, Any] = {
     "aliases": lambda m: m.aliases,
     "innervation": lambda m: m.innervation and m.innervation.nerves,
-    "nerve_roots": lambda m: m.innervation and m.innervation.roots,
+    # A muscle supplied by a cranial nerve alone has no spinal roots to give, so it does not lack them.
+    "nerve_roots": lambda m: m.innervation and (m.innervation.roots or m.innervation.cranial_nerves),
     "conditions": lambda m: m.conditions,
     "movements": lambda m: m.movements,
     "aggravators": lambda m: m.aggravators,
