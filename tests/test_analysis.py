@@ -160,6 +160,14 @@ def test_next_questions_cover_every_kind_and_skip_what_was_asked(tiny: tpmap.Cat
     assert max(sum(1 for q in questions if q.kind == kind) for kind in kinds) <= 2
 
 
+def test_hypotheses_leave_out_a_tie_the_cut_would_split(tiny: tpmap.Catalogue) -> None:
+    ranking = tpmap.rank(tiny, "forearm")  # beta, alpha, gamma, then delta and epsilon tied at no match
+    assert ranking[3].score == ranking[4].score
+    # Cutting at four would keep delta only because it sorts before epsilon: both are left out instead.
+    assert ranking.next_questions(top=4) == ranking.next_questions(top=3)
+    assert ranking.next_questions(top=5) != ranking.next_questions(top=3)
+
+
 def test_no_question_when_one_candidate(tiny: tpmap.Catalogue) -> None:
     assert tpmap.rank(tiny, "forearm").next_questions(top=1) == ()
 

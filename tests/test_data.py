@@ -8,7 +8,7 @@ import tpmap
 from tpmap.catalogue import normalise
 from tpmap.model import SENSATIONS
 
-BOOKS = {"tpm1", "tpm2", "tpm3", "davies"}
+BOOKS = {"tpm1", "tpm2", "tpm3", "davies", "finando2005_trigger_point_therapy", "nielasher2008_concise"}
 
 # Every muscle with a chapter (alone or in a group) in the Trigger Point Manual, by area.
 REQUIRED_MUSCLES = [

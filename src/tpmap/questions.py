@@ -1,7 +1,7 @@
 """The next question: which finding would best tell the top candidates apart.
 
-The leading candidates of a ranking (by default the first eight) are taken as the hypotheses, with their
-probabilities renormalised among themselves. Every finding the report has not settled yet is a possible
+The leading candidates of a ranking (by default the first eight, less any tie the cut would split) are
+taken as the hypotheses, with their probabilities renormalised among themselves. Every finding the report has not settled yet is a possible
 question:
 
 - a **region**: "does it also hurt at …?" — any region in a leading candidate's essential or spillover zones
@@ -80,7 +80,7 @@ class NextQuestion:
 
 def next_questions(ranking: Ranking, *, top: int = 8, limit: int = 5) -> tuple[NextQuestion, ...]:
     """The ``limit`` questions that would best separate the first ``top`` candidates of ``ranking``."""
-    leading = list(ranking[:top])
+    leading = _leading(ranking, top)
     if len(leading) < 2 or limit < 1:
         return ()
     total = math.fsum(c.probability for c in leading)
@@ -194,6 +194,20 @@ def _score(
     return NextQuestion(
         kind, subject, side, ask, gain, _favoured(leading, prior, after_yes), _favoured(leading, prior, after_no)
     )
+
+
+def _leading(ranking: Ranking, top: int) -> list[Candidate]:
+    """The first ``top`` candidates, less a tie that runs past the cut.
+
+    Equal scores are ordered alphabetically, so the members of a tie that the cut splits would be an arbitrary
+    pick (often muscles that explain nothing). They are left out unless fewer than two candidates would remain.
+    """
+    leading = list(ranking[:top])
+    if len(ranking) > top and leading and ranking[top].score == leading[-1].score:
+        untied = [c for c in leading if c.score != leading[-1].score]
+        if len(untied) >= 2:
+            return untied
+    return leading
 
 
 def _favoured(leading: Sequence[Candidate], prior: Sequence[float], after: Sequence[float]) -> tuple[str, ...]:
