@@ -1,8 +1,8 @@
 """The next question: which finding would best tell the top candidates apart.
 
 The leading candidates of a ranking (by default the first eight, less any tie the cut would split) are
-taken as the hypotheses, with their probabilities renormalised among themselves. Every finding the report has not settled yet is a possible
-question:
+taken as the hypotheses, with their probabilities renormalised among themselves. Every finding the report has
+not settled yet is a possible question:
 
 - a **region**: "does it also hurt at …?" — any region in a leading candidate's essential or spillover zones
   that is not (inside or around) a place already reported as painful or pain-free;
