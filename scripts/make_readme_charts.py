@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import tpmap
-from tpmap.chart import muscle_chart, ranking_chart
+from tpmap.render.chart import muscle_chart, ranking_chart
 
 IMAGES = Path(__file__).resolve().parents[1] / "docs" / "images"
 

@@ -15,9 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tpmap
-from tpmap import cover as cover_module
 from tpmap.cli import main
-from tpmap.lexicon import resolve_term
+from tpmap.ranking import cover as cover_module
+from tpmap.ranking.lexicon import resolve_term
 
 TINY_PLACES = ("upper_arm", "lateral_elbow", "forearm", "hand", "thumb", "sternum", "elbow", "chest")
 

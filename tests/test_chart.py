@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 import tpmap
-from tpmap import chart as chart_module
-from tpmap.body import BodyChart, load_body
-from tpmap.chart import Chart, muscle_chart, png_bytes, ranking_chart
+from tpmap.render import chart as chart_module
+from tpmap.render.body import BodyChart, load_body
+from tpmap.render.chart import Chart, muscle_chart, png_bytes, ranking_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 MUSCLES = ("infraspinatus", "gluteus_minimus", "trapezius", "soleus")

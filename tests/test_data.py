@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 import tpmap
-from tpmap.catalogue import normalise
-from tpmap.model import SENSATIONS
+from tpmap.catalogue.records import SENSATIONS
+from tpmap.catalogue.text import normalise
 
 BOOKS = {"tpm1", "tpm2", "tpm3", "davies", "finando2005_trigger_point_therapy", "nielasher2008_concise"}
 

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 import tpmap
+from tpmap.catalogue._yaml import MAX_BYTES, read_yaml_file, read_yaml_text
+from tpmap.catalogue.loader import shipped_paths
 from tpmap.errors import CatalogueError, Problem
-from tpmap.yamlsafe import MAX_BYTES, read_yaml_file, read_yaml_text
 
 TINY = Path(__file__).with_name("tiny_catalogue.yaml")
 
@@ -255,6 +256,6 @@ muscles:
 
 
 def test_the_shipped_files_are_found() -> None:
-    paths = tpmap.loader.shipped_paths()
+    paths = shipped_paths()
     assert [p.name for p in paths] == ["sources.yaml", "regions.yaml", "conditions.yaml", "muscles.yaml"]
     assert all(p.is_file() for p in paths)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 import tpmap
+from tpmap.catalogue.stats import catalogue_stats, format_stats
 from tpmap.cli import main
-from tpmap.stats import catalogue_stats, format_stats
 
 TINY = Path(__file__).with_name("tiny_catalogue.yaml")
 

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 import tpmap
-from tpmap.model import AREAS
+from tpmap.catalogue.records import AREAS
 
 VIGNETTES_FILE = Path(__file__).with_name("vignettes.yaml")
 _DOCUMENT: dict[str, Any] = yaml.safe_load(VIGNETTES_FILE.read_text(encoding="utf-8"))

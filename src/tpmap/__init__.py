@@ -6,35 +6,55 @@
 >>> result[0].side
 'right'
 
+**The public API is the names in** ``tpmap.__all__`` (and the exceptions of ``tpmap.errors``, each also
+exported here). The subpackages ``tpmap.catalogue`` (records, files, the ``Catalogue``), ``tpmap.ranking``
+(reading a report, scoring, the analyses) and ``tpmap.render`` (body charts), and the command line in
+``tpmap.cli``, are internal: their module paths and other names may change between releases.
+
 tpmap is an educational aid, not a diagnostic tool.
 """
 
-from .catalogue import Catalogue, Zone
-from .chart import Chart, muscle_chart, ranking_chart
-from .cover import Cover, CoverMember
-from .errors import AmbiguousNameError, CatalogueError, Problem, QueryError, TpmapError, UnknownNameError
-from .lexicon import Resolution, resolve
-from .loader import check_files, load_catalogue, load_files
-from .model import Condition, Muscle, Region, TriggerPoint
-from .query import Absent, Query, Site, build_query
-from .questions import NextQuestion
-from .reasoning import Candidate, Evidence, Ranking, Weights, rank, score_query
-from .satellites import KeyCandidate, Satellite, Satellites
-
-__version__ = "0.1.0"
+from ._version import __version__
+from .catalogue.catalogue import Catalogue, Zone
+from .catalogue.loader import check_files, load_catalogue, load_files
+from .catalogue.records import Condition, Muscle, Region, TriggerPoint
+from .errors import (
+    AmbiguousNameError,
+    ArgumentTypeError,
+    CatalogueError,
+    ChartError,
+    MissingExtraError,
+    Problem,
+    QueryError,
+    TpmapError,
+    UnknownNameError,
+)
+from .ranking.cover import Cover, CoverMember, smallest_cover
+from .ranking.lexicon import Resolution, resolve
+from .ranking.query import Absent, Query, ReportFields, Site, build_query
+from .ranking.questions import NextQuestion, next_questions
+from .ranking.report import ranking_report
+from .ranking.results import Candidate, Evidence, Ranking
+from .ranking.satellites import KeyCandidate, Satellite, Satellites, satellites
+from .ranking.scoring import rank, score_query
+from .ranking.weights import Weights
+from .render.chart import Chart, muscle_chart, ranking_chart
 
 __all__ = [
     "Absent",
     "AmbiguousNameError",
+    "ArgumentTypeError",
     "Candidate",
     "Catalogue",
     "CatalogueError",
     "Chart",
+    "ChartError",
     "Condition",
     "Cover",
     "CoverMember",
     "Evidence",
     "KeyCandidate",
+    "MissingExtraError",
     "Muscle",
     "NextQuestion",
     "Problem",
@@ -42,6 +62,7 @@ __all__ = [
     "QueryError",
     "Ranking",
     "Region",
+    "ReportFields",
     "Resolution",
     "Satellite",
     "Satellites",
@@ -57,8 +78,12 @@ __all__ = [
     "load_catalogue",
     "load_files",
     "muscle_chart",
+    "next_questions",
     "rank",
     "ranking_chart",
+    "ranking_report",
     "resolve",
+    "satellites",
     "score_query",
+    "smallest_cover",
 ]

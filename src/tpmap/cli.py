@@ -17,14 +17,20 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from . import __version__
-from .catalogue import Catalogue
-from .chart import SUFFIXES, muscle_chart
-from .errors import QueryError, TpmapError
-from .loader import check_files, load_catalogue
-from .model import SENSATIONS, CatalogueFile, Muscle
-from .reasoning import Candidate, Ranking, rank
-from .stats import catalogue_stats, format_stats
+from ._version import __version__
+from .catalogue.catalogue import Catalogue
+from .catalogue.loader import check_files, load_catalogue
+from .catalogue.records import SENSATIONS, CatalogueFile, Muscle
+from .catalogue.stats import catalogue_stats, format_stats
+from .errors import ChartError, QueryError, TpmapError
+from .ranking.cover import smallest_cover
+from .ranking.query import ReportFields
+from .ranking.questions import next_questions
+from .ranking.report import ranking_report
+from .ranking.results import Candidate, Ranking
+from .ranking.satellites import satellites as find_satellites
+from .ranking.scoring import rank
+from .render.chart import SUFFIXES, muscle_chart, ranking_chart
 
 __all__ = ["main"]
 
@@ -141,11 +147,11 @@ def _check_output(path: str, force: bool) -> None:
     """Refuse a file name the chart cannot be saved as, and never replace a file unasked."""
     target = Path(path)
     if target.suffix.lower() not in SUFFIXES:
-        raise QueryError(f"cannot save a chart as {target.name!r}: use a {' or '.join(SUFFIXES)} file name")
+        raise ChartError(f"cannot save a chart as {target.name!r}: use a {' or '.join(SUFFIXES)} file name")
     if target.exists() and not force:
-        raise QueryError(f"{path} exists; pass --force to replace it")
+        raise ChartError(f"{path} exists; pass --force to replace it")
     if not target.parent.is_dir():
-        raise QueryError(f"cannot write {path}: the folder {target.parent} does not exist")
+        raise ChartError(f"cannot write {path}: the folder {target.parent} does not exist")
 
 
 def _stats(args: argparse.Namespace, out: TextIO) -> int:
@@ -164,10 +170,7 @@ def _dump(value: Any, out: TextIO) -> None:
 def _rank(args: argparse.Namespace, out: TextIO) -> int:
     if args.limit < 1:
         raise QueryError("--limit must be at least 1")
-    cat = _catalogue(args)
-    result = rank(
-        cat,
-        *args.sites,
+    report = ReportFields(
         side=args.side,
         sensations=args.sensation,
         intensity=args.intensity,
@@ -177,12 +180,13 @@ def _rank(args: argparse.Namespace, out: TextIO) -> int:
         aggravators=args.aggravator,
         mode="latent" if args.latent else "active",
     )
+    result = rank(_catalogue(args), *args.sites, **report)
     if args.chart:
         _check_output(args.chart, args.force)
-        path = result.chart(top=args.chart_top).save(args.chart)
+        path = ranking_chart(result, top=args.chart_top).save(args.chart)
         print(f"tpmap: chart written to {path}", file=sys.stderr)
     if args.json:
-        _dump(result.to_dict(limit=args.limit), out)
+        _dump(ranking_report(result, limit=args.limit), out)
     else:
         _print_ranking(result, args.limit, args.explain, out)
     return 0
@@ -211,7 +215,7 @@ def _print_ranking(result: Ranking, limit: int, explain: bool, out: TextIO) -> N
     _print_analysis(result, out)
     notes = list(result.notes)
     for c in shown:  # the serious conditions the shown candidates' patterns can mimic, each once
-        notes += [f"Rule out first ({name}): {flag}" for name, flag in c.red_flags]
+        notes += c.notes()
     out.write("\n" + "\n".join(f"note: {n}" for n in dict.fromkeys(notes)) + "\n")
 
 
@@ -232,19 +236,19 @@ def _print_analysis(result: Ranking, out: TextIO) -> None:
         return ", ".join(names[m].name for m in ids) or "-"
 
     if len(result.query.sites) > 1:
-        cover = result.cover()
+        cover = smallest_cover(result)
         members = " + ".join(names[m.muscle].name + (f" ({m.side})" if m.side else "") for m in cover.members)
         out.write(f"\nsmallest explaining set ({cover.method}): {members or 'none'}\n")
         if cover.unexplained:
             out.write(f"  no muscle explains: {', '.join(cover.unexplained)}\n")
         for alternative in cover.alternatives[:2]:
             out.write("  or: " + " + ".join(names[m.muscle].name for m in alternative) + "\n")
-    questions = result.next_questions(limit=3)
+    questions = next_questions(result, limit=3)
     if questions:
         out.write("\nask next:\n")
         for q in questions:
             out.write(f"  - {q.ask}\n    yes favours {who(q.if_yes)}; no favours {who(q.if_no)}\n")
-    satellites = result.satellites(top=3)
+    satellites = find_satellites(result, top=3)
     out.write(f"\nexamine first: {who(satellites.examine_first)}\n")
     for key in satellites.candidates:
         if key.satellites:

@@ -1,15 +1,24 @@
 """Exceptions raised by tpmap.
 
-Every error subclasses :class:`TpmapError` *and* the builtin it resembles, so callers may catch
-either ``tpmap.TpmapError`` or the builtin::
+Every error a caller can cause subclasses :class:`TpmapError` *and* the builtin it resembles, so callers may
+catch either ``tpmap.TpmapError`` or the builtin::
 
     TpmapError
-    ├── CatalogueError (ValueError)      a catalogue file is unreadable or invalid; lists every problem
+    ├── CatalogueError (ValueError)      a catalogue is unreadable or inconsistent; lists every problem
     ├── UnknownNameError (LookupError)   a name or phrase matches nothing; carries close matches
     ├── AmbiguousNameError (LookupError) a phrase has several readings; carries them
-    └── QueryError (ValueError)          a pain report is malformed (bad side, sensation, empty report …)
+    ├── QueryError (ValueError)          a pain report is malformed (bad side, sensation, empty report …)
+    ├── ChartError (ValueError)          a chart cannot be drawn or saved as asked (file type, side, scale …)
+    ├── MissingExtraError (ImportError)  an optional extra (such as ``png``) is not installed; says how to add it
+    └── ArgumentTypeError (TypeError)    an argument of the wrong type; names the argument and what it takes
 
->>> issubclass(CatalogueError, ValueError) and issubclass(UnknownNameError, LookupError)
+Errors survive pickling intact (so they cross ``multiprocessing`` boundaries):
+
+>>> import pickle
+>>> err = pickle.loads(pickle.dumps(UnknownNameError("region", "elbw", ["elbow"])))
+>>> err.suggestions, str(err)
+(('elbow',), "unknown region 'elbw'; did you mean: elbow?")
+>>> issubclass(CatalogueError, ValueError) and issubclass(ArgumentTypeError, TypeError)
 True
 """
 
@@ -17,15 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-__all__ = [
-    "AmbiguousNameError",
-    "CatalogueError",
-    "Problem",
-    "QueryError",
-    "TpmapError",
-    "UnknownNameError",
-]
+from typing import Any
 
 
 class TpmapError(Exception):
@@ -34,9 +35,10 @@ class TpmapError(Exception):
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One thing wrong in a catalogue file, with where it is.
+    """One thing wrong in a catalogue, with where it is.
 
-    ``line`` and ``column`` are 1-based; 0 means the position is unknown (e.g. the file is unreadable).
+    ``line`` and ``column`` are 1-based; 0 means the position is unknown (an unreadable file, or a catalogue
+    built in Python rather than read from a file).
 
     >>> print(Problem("my.yaml", 3, 7, "muscles[0].area", "unknown value 'shoulders'"))
     my.yaml:3:7: muscles[0].area: unknown value 'shoulders'
@@ -54,13 +56,16 @@ class Problem:
 
 
 class CatalogueError(TpmapError, ValueError):
-    """A catalogue could not be loaded. ``problems`` lists every problem found, in file order."""
+    """A catalogue could not be loaded or built. ``problems`` lists every problem found, in file order."""
 
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems: tuple[Problem, ...] = tuple(problems)
         count = len(self.problems)
         head = f"{count} problem{'s' if count != 1 else ''} in the catalogue:"
         super().__init__("\n".join([head, *(f"  {p}" for p in self.problems)]))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.problems,))
 
 
 class UnknownNameError(TpmapError, LookupError):
@@ -83,6 +88,9 @@ class UnknownNameError(TpmapError, LookupError):
     def __str__(self) -> str:  # LookupError would quote the whole message
         return str(self.args[0])
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.kind, self.name, self.suggestions))
+
 
 class AmbiguousNameError(TpmapError, LookupError):
     """A phrase that reads as more than one thing; ``readings`` lists them."""
@@ -96,6 +104,41 @@ class AmbiguousNameError(TpmapError, LookupError):
     def __str__(self) -> str:
         return str(self.args[0])
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.kind, self.name, self.readings))
+
 
 class QueryError(TpmapError, ValueError):
     """A pain report that cannot be scored as written."""
+
+
+class ChartError(TpmapError, ValueError):
+    """A chart that cannot be drawn or saved as asked."""
+
+
+class MissingExtraError(TpmapError, ImportError):
+    """A feature needs an optional extra that is not installed; the message says how to install it."""
+
+
+class ArgumentTypeError(TpmapError, TypeError):
+    """An argument of the wrong type (or an unknown keyword), raised before any work is done.
+
+    ``argument`` names the argument.
+
+    >>> str(wrong_type("sensations", "a list of strings", "tingling"))
+    "sensations must be a list of strings, not str ('tingling')"
+    """
+
+    def __init__(self, argument: str, message: str) -> None:
+        self.argument = argument
+        super().__init__(message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.argument, self.args[0]))
+
+
+def wrong_type(argument: str, expected: str, value: object) -> ArgumentTypeError:
+    """The error for ``argument`` given ``value`` where ``expected`` was wanted."""
+    shown = repr(value)
+    shown = shown if len(shown) <= 40 else shown[:37] + "..."
+    return ArgumentTypeError(argument, f"{argument} must be {expected}, not {type(value).__name__} ({shown})")

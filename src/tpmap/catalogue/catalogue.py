@@ -16,40 +16,34 @@ Hierarchy and look-up questions are named methods, so nobody needs to know which
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from types import MappingProxyType
 from typing import Any, TypeVar
 
-from .errors import UnknownNameError
-from .graph import build_graph
-from .model import (
+from ..errors import CatalogueError, UnknownNameError, wrong_type
+from ._checks import Locator, consistency_problems, unlocated
+from ._graph import build_graph
+from .records import (
     Aggravator,
     Condition,
     Movement,
     Muscle,
     Region,
+    Side,
     SidePattern,
     Source,
     TriggerPoint,
     ZoneKind,
+    referred_sides,
 )
+from .text import close_matches, normalise
 
-__all__ = ["Catalogue", "Zone", "normalise"]
+__all__ = ["Catalogue", "Zone"]
 
 R = TypeVar("R", Source, Region, Muscle, Condition, Movement, Aggravator)
-
-
-def normalise(text: str) -> str:
-    """Fold case, apostrophes, hyphens and spacing so that names compare as people mean them.
-
-    >>> normalise("  Golfer’s-Elbow ")
-    "golfer's elbow"
-    """
-    text = text.casefold().replace("\u2019", "'").replace("-", " ").replace("_", " ")
-    return " ".join(text.split())
+_Entry = Source | Region | Condition | Movement | Aggravator | Muscle
 
 
 @dataclass(frozen=True, order=True)
@@ -62,12 +56,41 @@ class Zone:
     kind: ZoneKind
     side: SidePattern
 
+    def sides(self, muscle_side: Side | None) -> frozenset[Side]:
+        """The sides this zone hurts on when the muscle's trigger point is on ``muscle_side``."""
+        return referred_sides(self.side, muscle_side)
+
 
 class Catalogue:
     """Muscles, trigger points, regions and conditions, with the region hierarchy and a graph.
 
-    Build one with :func:`tpmap.load_catalogue`; the records it holds are frozen and it never changes.
+    Build one with :func:`tpmap.load_catalogue`, or directly from records: either way the same consistency
+    checks run (every id points at a record, the regions form one tree, names are unique), and an
+    inconsistent catalogue raises :class:`~tpmap.errors.CatalogueError` listing every problem. A catalogue
+    never changes once built: its attributes cannot be reassigned and its tables are read-only.
+
+    >>> from tpmap.catalogue.records import Region
+    >>> Catalogue(regions=[Region(id="body", name="Body"), Region(id="arm", name="Arm", parent="limb")])
+    Traceback (most recent call last):
+    tpmap.errors.CatalogueError: 1 problem in the catalogue:
+      <catalogue>: regions[arm].parent: unknown region 'limb'
     """
+
+    sources: Mapping[str, Source]
+    regions: Mapping[str, Region]
+    conditions: Mapping[str, Condition]
+    movements: Mapping[str, Movement]
+    aggravators: Mapping[str, Aggravator]
+    muscles: Mapping[str, Muscle]
+    _children: Mapping[str, tuple[str, ...]]
+    _ancestors: Mapping[str, tuple[str, ...]]
+    _ancestor_sets: Mapping[str, frozenset[str]]
+    _descendants: Mapping[str, frozenset[str]]
+    _adjacent: Mapping[str, frozenset[str]]
+    _zones: Mapping[str, tuple[Zone, ...]]
+    _muscle_names: Mapping[str, str]
+    _condition_names: Mapping[str, str]
+    _region_names: Mapping[str, str]
 
     def __init__(
         self,
@@ -78,44 +101,98 @@ class Catalogue:
         movements: Iterable[Movement] = (),
         aggravators: Iterable[Aggravator] = (),
         muscles: Iterable[Muscle] = (),
+        locate: Locator = unlocated,
     ) -> None:
-        self.sources: Mapping[str, Source] = _by_id(sources)
-        self.regions: Mapping[str, Region] = _by_id(regions)
-        self.conditions: Mapping[str, Condition] = _by_id(conditions)
-        self.movements: Mapping[str, Movement] = _by_id(movements)
-        self.aggravators: Mapping[str, Aggravator] = _by_id(aggravators)
-        self.muscles: Mapping[str, Muscle] = _by_id(muscles)
+        """Build a catalogue from records; ``locate`` says where a problem lies (the loader gives positions)."""
+        given: tuple[tuple[str, type[_Entry], Iterable[_Entry]], ...] = (
+            ("sources", Source, sources),
+            ("regions", Region, regions),
+            ("conditions", Condition, conditions),
+            ("movements", Movement, movements),
+            ("aggravators", Aggravator, aggravators),
+            ("muscles", Muscle, muscles),
+        )
+        tables: dict[str, dict[str, Any]] = {}
+        problems = []
+        for section, kind, records in given:
+            if isinstance(records, str | bytes) or not isinstance(records, Iterable):
+                raise wrong_type(section, f"a list of {kind.__name__} records", records)
+            table: dict[str, Any] = {}
+            for index, record in enumerate(records):
+                if not isinstance(record, kind):
+                    raise wrong_type(f"{section}[{index}]", f"a {kind.__name__} record", record)
+                if record.id in table:
+                    problems.append(locate(section, record.id, ("id",), f"duplicate {section[:-1]} id {record.id!r}"))
+                table[record.id] = record
+            tables[section] = table
+        problems += consistency_problems(tables, locate)
+        if problems:
+            raise CatalogueError(problems)
+        for section, table in tables.items():
+            object.__setattr__(self, section, MappingProxyType(table))
+        self._index()
 
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"a Catalogue cannot be changed (tried to set {name!r}); build a new one")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"a Catalogue cannot be changed (tried to delete {name!r})")
+
+    def _set(self, name: str, value: object) -> None:
+        object.__setattr__(self, name, value)
+
+    def _index(self) -> None:
+        """The hierarchy, adjacency, zone and name tables, each built once in time linear in its size."""
         children: dict[str, list[str]] = {rid: [] for rid in self.regions}
         for region in self.regions.values():
             if region.parent is not None:
                 children[region.parent].append(region.id)
-        self._children = {rid: tuple(sorted(kids)) for rid, kids in children.items()}
-        self._ancestors = {rid: self._walk_up(rid) for rid in self.regions}
-        self._descendants: dict[str, frozenset[str]] = {rid: frozenset() for rid in self.regions}
-        for rid, ups in self._ancestors.items():
+        self._set("_children", {rid: tuple(sorted(kids)) for rid, kids in children.items()})
+        ancestors: dict[str, tuple[str, ...]] = {}
+        for rid in self.regions:  # memoised walk up: each region's chain extends its parent's
+            self._chain(rid, ancestors)
+        self._set("_ancestors", ancestors)
+        self._set("_ancestor_sets", {rid: frozenset(ups) for rid, ups in ancestors.items()})
+        descendants: dict[str, set[str]] = {rid: set() for rid in self.regions}
+        for rid, ups in ancestors.items():
             for up in ups:
-                self._descendants[up] = self._descendants[up] | {rid}
+                descendants[up].add(rid)
+        self._set("_descendants", {rid: frozenset(found) for rid, found in descendants.items()})
         adjacent: dict[str, set[str]] = {rid: set() for rid in self.regions}
         for region in self.regions.values():
             for other in region.adjacent:
                 adjacent[region.id].add(other)
                 adjacent[other].add(region.id)
-        self._adjacent = {rid: frozenset(others) for rid, others in adjacent.items()}
-        self._zones = {
-            muscle.id: tuple(
-                zone
-                for tp in muscle.trigger_points
-                for zone in (
-                    *(Zone(muscle.id, tp.id, region, "essential", tp.side) for region in tp.essential),
-                    *(Zone(muscle.id, tp.id, region, "spillover", tp.side) for region in tp.spillover),
+        self._set("_adjacent", {rid: frozenset(others) for rid, others in adjacent.items()})
+        self._set(
+            "_zones",
+            {
+                muscle.id: tuple(
+                    zone
+                    for tp in muscle.trigger_points
+                    for zone in (
+                        *(Zone(muscle.id, tp.id, region, "essential", tp.side) for region in tp.essential),
+                        *(Zone(muscle.id, tp.id, region, "spillover", tp.side) for region in tp.spillover),
+                    )
                 )
-            )
-            for muscle in self.muscles.values()
-        }
-        self._muscle_names = _name_index((m.id, (m.name, *m.aliases)) for m in self.muscles.values())
-        self._condition_names = _name_index((c.id, (c.name, *c.aliases)) for c in self.conditions.values())
-        self._region_names = _name_index((r.id, (r.name, *r.terms)) for r in self.regions.values())
+                for muscle in self.muscles.values()
+            },
+        )
+        self._set("_muscle_names", _name_index((m.id, (m.name, *m.aliases)) for m in self.muscles.values()))
+        self._set("_condition_names", _name_index((c.id, (c.name, *c.aliases)) for c in self.conditions.values()))
+        self._set("_region_names", _name_index((r.id, (r.name, *r.terms)) for r in self.regions.values()))
+
+    def _chain(self, region_id: str, known: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+        pending: list[str] = []
+        current: str | None = region_id
+        while current is not None and current not in known:
+            pending.append(current)
+            current = self.regions[current].parent
+        chain = () if current is None else (current, *known[current])
+        for rid in reversed(pending):
+            known[rid] = chain
+            chain = (rid, *chain)
+        return known[region_id]
 
     def __repr__(self) -> str:
         return (
@@ -127,18 +204,16 @@ class Catalogue:
 
     @cached_property
     def graph(self) -> Any:
-        """The catalogue as a frozen ``networkx.MultiDiGraph`` (see :mod:`tpmap.graph`)."""
+        """The catalogue as a frozen ``networkx.MultiDiGraph``, built (and networkx imported) on first use.
+
+        Node keys are ``"<kind>:<id>"`` (``"region:lateral_elbow"``, ``"muscle:supinator"``,
+        ``"tp:supinator.lateral"``, ``"condition:lateral_epicondylalgia"``); each node has ``kind``, ``id`` and
+        ``record`` attributes, and each edge a ``relation``: ``part_of``, ``adjacent_to``, ``has_trigger_point``,
+        ``located_in``, ``refers_to`` (with ``zone``), ``mimics`` or ``associated_with``.
+        """
         return build_graph(self.regions.values(), self.muscles.values(), self.conditions.values())
 
     # ------------------------------------------------------------------------------------ region tree
-
-    def _walk_up(self, region_id: str) -> tuple[str, ...]:
-        chain: list[str] = []
-        parent = self.regions[region_id].parent
-        while parent is not None and parent not in chain:
-            chain.append(parent)
-            parent = self.regions[parent].parent
-        return tuple(chain)
 
     def ancestors(self, region_id: str) -> tuple[str, ...]:
         """The regions that contain ``region_id``, nearest first, ending at the root."""
@@ -158,7 +233,7 @@ class Catalogue:
 
     def is_within(self, region_id: str, area_id: str) -> bool:
         """True if ``region_id`` is ``area_id`` or lies inside it (pain in the thumb is pain in the hand)."""
-        return region_id == area_id or area_id in self._ancestors[region_id]
+        return region_id == area_id or area_id in self._ancestor_sets[region_id]
 
     def choir_codes(self, region_id: str) -> tuple[int, ...]:
         """The CHOIR body-map segments of a region: its own, or else its nearest coded ancestor's on its views.
@@ -194,7 +269,7 @@ class Catalogue:
             if tp.id == tp_id:
                 return tp
         raise UnknownNameError(
-            f"trigger point of {record.id}", tp_id, _close(tp_id, [tp.id for tp in record.trigger_points])
+            f"trigger point of {record.id}", tp_id, close_matches(tp_id, [tp.id for tp in record.trigger_points])
         )
 
     def muscles_referring_to(self, region_id: str, zone: ZoneKind | None = None) -> tuple[Muscle, ...]:
@@ -249,10 +324,6 @@ class Catalogue:
         return self._condition_names
 
 
-def _by_id(records: Iterable[R]) -> Mapping[str, R]:
-    return MappingProxyType({record.id: record for record in records})
-
-
 def _name_index(entries: Iterable[tuple[str, tuple[str, ...]]]) -> Mapping[str, str]:
     """Normalised id, name and every other name of each entry, mapped to its id (first one wins)."""
     index: dict[str, str] = {}
@@ -262,10 +333,6 @@ def _name_index(entries: Iterable[tuple[str, tuple[str, ...]]]) -> Mapping[str, 
     return MappingProxyType(index)
 
 
-def _close(name: str, known: Iterable[str]) -> list[str]:
-    return difflib.get_close_matches(normalise(name), sorted(known), n=5, cutoff=0.6)
-
-
 def _lookup(table: Mapping[str, R], names: Mapping[str, str], name: str, kind: str) -> R:
     record = table.get(name)
     if record is not None:
@@ -273,5 +340,5 @@ def _lookup(table: Mapping[str, R], names: Mapping[str, str], name: str, kind: s
     ident = names.get(normalise(name))
     if ident is not None:
         return table[ident]
-    suggestions = dict.fromkeys(names[n] for n in _close(name, names))
+    suggestions = dict.fromkeys(names[n] for n in close_matches(name, names))
     raise UnknownNameError(kind, name, list(suggestions))

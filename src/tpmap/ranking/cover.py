@@ -32,12 +32,11 @@ import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
-from .query import Side, Site
-
-if TYPE_CHECKING:
-    from .reasoning import Candidate, Ranking
+from ..catalogue.records import Side
+from .query import Site
+from .results import EXPLAINING, Candidate, Ranking
 
 __all__ = ["EXACT_NODE_BUDGET", "Cover", "CoverMember", "site_label", "smallest_cover"]
 
@@ -45,7 +44,6 @@ EXACT_NODE_BUDGET = 50_000
 """Search nodes the exact cover may visit before the greedy bound is used instead."""
 
 MAX_ALTERNATIVES = 5
-_EXPLAINING = ("exact", "inside", "contains")
 
 
 def site_label(site: Site) -> str:
@@ -119,7 +117,7 @@ def smallest_cover(ranking: Ranking) -> Cover:
     """The smallest set of candidates of ``ranking`` that together explain all its painful places."""
     labels = tuple(dict.fromkeys(site_label(site) for site in ranking.query.sites))
     index = {label: i for i, label in enumerate(labels)}
-    site_bits = [1 << index[site_label(site)] for site in ranking.query.sites]
+    site_bits = tuple(1 << index[site_label(site)] for site in ranking.query.sites)
     options = [option for c in ranking if (option := _option(c, site_bits)) is not None]
     coverable = 0
     for option in options:
@@ -142,9 +140,9 @@ def smallest_cover(ranking: Ranking) -> Cover:
 
 def _option(candidate: Candidate, site_bits: Sequence[int]) -> _Option | None:
     mask = essential = 0
-    site_evidence = [e for e in candidate.evidence if e.kind == "site"]
-    for bit, evidence in zip(site_bits, site_evidence, strict=True):
-        if evidence.relation in _EXPLAINING:
+    for evidence in candidate.evidence:
+        if evidence.kind == "site" and evidence.site is not None and evidence.relation in EXPLAINING:
+            bit = site_bits[evidence.site]
             mask |= bit
             if evidence.zone == "essential":
                 essential |= bit

@@ -1,7 +1,7 @@
 """The catalogue's records: what a catalogue file may say, checked field by field.
 
 Records are frozen pydantic models that forbid unknown fields and hold tuples, never lists. They carry
-ids, not links: the links between records live in the catalogue graph (see :mod:`tpmap.graph`).
+ids, not links: the links between records live in the catalogue graph (see ``Catalogue.graph``).
 
 >>> tp = TriggerPoint(id="upper", location=Location(region="infrascapular", description="below the spine"),
 ...                   essential=("anterior_shoulder",))
@@ -32,6 +32,7 @@ __all__ = [
     "Muscle",
     "Region",
     "Sensation",
+    "Side",
     "SidePattern",
     "Source",
     "SourceRef",
@@ -49,6 +50,8 @@ View = Literal["front", "back"]
 Laterality = Literal["paired", "midline"]
 ZoneKind = Literal["essential", "spillover"]
 SidePattern = Literal["same", "both", "opposite"]
+Side = Literal["left", "right"]
+"""A side of the body, as the patient has it."""
 Sensation = Literal[
     "tingling",
     "numbness",
@@ -75,6 +78,19 @@ SENSATIONS: tuple[str, ...] = get_args(Sensation)
 AREAS: tuple[str, ...] = get_args(Area)
 
 ChoirCode = Annotated[int, Field(ge=101, le=238)]
+
+
+def referred_sides(pattern: SidePattern, side: Side | None) -> frozenset[Side]:
+    """The sides on which a trigger point on ``side`` refers, given its pattern (None: either side).
+
+    >>> sorted(referred_sides("opposite", "left")), sorted(referred_sides("same", None))
+    (['right'], ['left', 'right'])
+    """
+    if side is None or pattern == "both":
+        return frozenset(("left", "right"))
+    if pattern == "opposite":
+        return frozenset(("right",)) if side == "left" else frozenset(("left",))
+    return frozenset((side,))
 
 
 class Record(BaseModel):

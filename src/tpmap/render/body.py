@@ -28,9 +28,9 @@ from typing import Any, Literal
 
 import yaml
 
-from .errors import TpmapError
-from .loader import _data_dir
-from .model import View
+from ..catalogue.loader import data_dir
+from ..catalogue.records import View
+from ..errors import CatalogueError, Problem
 
 __all__ = ["BODY_FILE", "BodyChart", "BodyView", "Point", "Shape", "ShapeSide", "load_body"]
 
@@ -119,15 +119,15 @@ def load_body(path: Path | None = None) -> BodyChart:
     """Read and check the body geometry (the shipped ``data/body_chart.yaml`` unless ``path`` is given).
 
     Raises:
-        TpmapError: the file is missing, or a shape is malformed or lies outside the box.
+        CatalogueError: the file is missing, or a shape is malformed or lies outside the box.
     """
-    source = path if path is not None else _data_dir() / BODY_FILE
+    source = path if path is not None else data_dir() / BODY_FILE
     try:
         raw = yaml.safe_load(source.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as err:
-        raise TpmapError(f"cannot read the body chart {source.name}: {err}") from err
+        raise _problem(source.name, f"cannot read the body chart: {err}") from err
     if not isinstance(raw, dict):
-        raise TpmapError(f"{source.name}: expected a mapping at the top")
+        raise _problem(source.name, "expected a mapping at the top")
     width, height = float(raw["width"]), float(raw["height"])
     views: dict[View, BodyView] = {}
     for name in ("front", "back"):
@@ -139,15 +139,15 @@ def load_body(path: Path | None = None) -> BodyChart:
 def _read_view(name: View, spec: Mapping[str, Any], width: float, height: float, file: str) -> BodyView:
     def parse(text: object, where: str) -> tuple[Point, ...]:
         if not isinstance(text, str):
-            raise TpmapError(f"{file}: {where}: points must be a string of 'x,y' pairs")
+            raise _problem(file, f"{where}: points must be a string of 'x,y' pairs")
         try:
             pts = tuple((float(x), float(y)) for x, y in (pair.split(",") for pair in text.split()))
         except ValueError as err:
-            raise TpmapError(f"{file}: {where}: malformed points ({err})") from err
+            raise _problem(file, f"{where}: malformed points ({err})") from err
         if len(pts) < 3:
-            raise TpmapError(f"{file}: {where}: a shape needs at least three points")
+            raise _problem(file, f"{where}: a shape needs at least three points")
         if not all(0 <= x <= width and 0 <= y <= height for x, y in pts):
-            raise TpmapError(f"{file}: {where}: a point lies outside the {width:g} x {height:g} box")
+            raise _problem(file, f"{where}: a point lies outside the {width:g} x {height:g} box")
         return pts
 
     def mirrored(pts: tuple[Point, ...]) -> tuple[Point, ...]:
@@ -165,7 +165,7 @@ def _read_view(name: View, spec: Mapping[str, Any], width: float, height: float,
     midline: Mapping[str, object] = spec.get("midline") or {}
     both = set(paired) & set(midline)
     if both:
-        raise TpmapError(f"{file}: {name}: regions both paired and midline: {', '.join(sorted(both))}")
+        raise _problem(file, f"{name}: regions both paired and midline: {', '.join(sorted(both))}")
     for region, text in sorted(paired.items()):
         pts = parse(text, f"{name}.paired.{region}")
         shapes[(region, "right")] = Shape(region, name, "right", pts)
@@ -192,3 +192,7 @@ def _num(value: float) -> str:
     """A coordinate with at most one decimal and no trailing zero, so output is short and stable."""
     text = f"{value:.1f}"
     return text[:-2] if text.endswith(".0") else text
+
+
+def _problem(file: str, message: str) -> CatalogueError:
+    return CatalogueError([Problem(file, 0, 0, "", message)])

@@ -26,13 +26,11 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .query import Side
-
-if TYPE_CHECKING:
-    from .catalogue import Catalogue
-    from .reasoning import Candidate, Ranking
+from ..catalogue.catalogue import Catalogue
+from ..catalogue.records import Side
+from .results import Candidate, Ranking
 
 __all__ = ["KeyCandidate", "Satellite", "Satellites", "satellites"]
 

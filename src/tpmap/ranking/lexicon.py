@@ -28,16 +28,16 @@ tpmap.errors.UnknownNameError: unknown place or condition 'elbw'; did you mean: 
 
 from __future__ import annotations
 
-import difflib
 import re
 import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
-from .catalogue import Catalogue, normalise
-from .errors import AmbiguousNameError, UnknownNameError
-from .model import Aggravator, Movement
+from ..catalogue.catalogue import Catalogue
+from ..catalogue.records import Aggravator, Movement, Side
+from ..catalogue.text import close_matches, normalise
+from ..errors import AmbiguousNameError, UnknownNameError
 
 __all__ = ["LAY_WORDS", "Resolution", "resolve", "resolve_term"]
 
@@ -104,7 +104,6 @@ FILLER = frozenset(
 
 Named: TypeAlias = Movement | Aggravator
 
-Side = Literal["left", "right"]
 SIDE_WORDS: dict[str, Side] = {"left": "left", "right": "right"}
 
 Kind = Literal["region", "condition"]
@@ -194,7 +193,7 @@ def _content_words(text: str, vocabulary: frozenset[str] = frozenset()) -> froze
 
 
 def _suggestions(index: _Index, text: str) -> list[str]:
-    return difflib.get_close_matches(text, index.names, n=5, cutoff=0.5)
+    return close_matches(text, index.names, cutoff=0.5)
 
 
 def _index(catalogue: Catalogue) -> _Index:
@@ -338,5 +337,4 @@ def _closest(entries: Mapping[str, Named], said: frozenset[str], wanted: str) ->
     shared = list(dict.fromkeys(name for count, name in overlap if count))[:5]
     if shared:
         return shared
-    names = sorted({e.name.lower() for e in entries.values()})
-    return difflib.get_close_matches(wanted, names, n=5, cutoff=0.4)
+    return close_matches(wanted, {e.name.lower() for e in entries.values()}, cutoff=0.4)

@@ -35,13 +35,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
-from .model import SENSATIONS
-from .query import Side
-
-if TYPE_CHECKING:
-    from .reasoning import Candidate, Ranking
+from ..catalogue.records import SENSATIONS, Side
+from .results import Candidate, Ranking
+from .scoring import place_probability
 
 __all__ = ["NextQuestion", "next_questions"]
 
@@ -103,7 +101,7 @@ def next_questions(ranking: Ranking, *, top: int = 8, limit: int = 5) -> tuple[N
     return tuple(chosen)
 
 
-Likelihood = Callable[["Candidate"], float]
+Likelihood = Callable[[Candidate], float]
 
 
 def _questions(
@@ -123,7 +121,9 @@ def _questions(
         where = catalogue.regions[region].name.lower() + (f" ({place_side})" if place_side else "")
 
         def hurts(c: Candidate, region: str = region, place_side: Side | None = place_side) -> float:
-            return ranking.pain_probability(c, region, place_side)
+            return place_probability(
+                catalogue, c.muscle.id, c.side, region, place_side, weights=weights, mode=query.mode
+            )
 
         yield "region", region, place_side, f"Does it also hurt here: {where}?", hurts
 

@@ -16,7 +16,7 @@ from collections import Counter
 from typing import Any
 
 from .catalogue import Catalogue
-from .model import AREAS, Muscle
+from .records import AREAS, Muscle
 
 __all__ = ["catalogue_stats", "format_stats"]
 

@@ -27,7 +27,7 @@ from typing import Any
 
 import yaml
 
-from .errors import Problem
+from ..errors import Problem
 
 __all__ = ["MAX_BYTES", "FieldPath", "YamlDocument", "read_yaml_file", "read_yaml_text"]
 

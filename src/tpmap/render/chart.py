@@ -25,19 +25,15 @@ import textwrap
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
 
+from ..catalogue.catalogue import Catalogue, Zone
+from ..catalogue.records import Side, View, ZoneKind
+from ..errors import ChartError, MissingExtraError
+from ..ranking.results import Ranking
 from .body import BodyChart, BodyView, Point, Shape, ShapeSide, load_body
-from .catalogue import Catalogue, Zone
-from .errors import TpmapError
-from .model import SidePattern, View, ZoneKind
-
-if TYPE_CHECKING:
-    from .reasoning import Ranking
 
 __all__ = ["PNG_EXTRA", "Chart", "muscle_chart", "png_bytes", "ranking_chart"]
 
-Side = Literal["left", "right"]
 Key = tuple[str, str, ShapeSide]
 """A drawn shape: (view, region, side)."""
 
@@ -83,7 +79,7 @@ class Chart:
         """Write the chart to ``path``: ``.svg`` as text, ``.png`` rendered (needs the ``png`` extra).
 
         Raises:
-            TpmapError: the suffix is neither ``.svg`` nor ``.png``, or PNG output is asked for without the
+            ChartError: the suffix is neither ``.svg`` nor ``.png``, or PNG output is asked for without the
                 ``png`` extra installed.
         """
         target = Path(path)
@@ -93,7 +89,7 @@ class Chart:
         elif suffix == ".png":
             target.write_bytes(png_bytes(self.svg))
         else:
-            raise TpmapError(f"cannot save a chart as {target.name!r}: use a {' or '.join(SUFFIXES)} file name")
+            raise ChartError(f"cannot save a chart as {target.name!r}: use a {' or '.join(SUFFIXES)} file name")
         return target
 
 
@@ -101,20 +97,21 @@ def png_bytes(svg: str, scale: float = 1.0) -> bytes:
     """Render SVG text to PNG bytes with the optional ``png`` extra (resvg, which bundles its own renderer).
 
     Raises:
-        TpmapError: the extra is not installed, ``scale`` is not positive, or the SVG cannot be rendered.
+        MissingExtraError: the extra is not installed.
+        ChartError: ``scale`` is not positive, or the SVG cannot be rendered.
     """
     if not scale > 0:
-        raise TpmapError(f"scale must be positive, not {scale!r}")
+        raise ChartError(f"scale must be positive, not {scale!r}")
     try:
         resvg = importlib.import_module("resvg_py")
     except ImportError as err:
-        raise TpmapError(
+        raise MissingExtraError(
             f'PNG output needs the optional {PNG_EXTRA!r} extra: pip install "tpmap[{PNG_EXTRA}]"'
         ) from err
     try:
         return bytes(resvg.svg_to_bytes(svg_string=svg, zoom=scale, background="#ffffff"))
     except ValueError as err:
-        raise TpmapError(f"could not render the chart as PNG: {err}") from err
+        raise ChartError(f"could not render the chart as PNG: {err}") from err
 
 
 # ------------------------------------------------------------------------------------------ public charts
@@ -134,17 +131,17 @@ def muscle_chart(catalogue: Catalogue, muscle: str, side: Side = "right") -> Cha
     True
     >>> muscle_chart(tpmap.load_catalogue(), "deltoid", side="up")
     Traceback (most recent call last):
-    tpmap.errors.TpmapError: side must be 'left' or 'right', not 'up'
+    tpmap.errors.ChartError: side must be 'left' or 'right', not 'up'
     """
     if side not in ("left", "right"):
-        raise TpmapError(f"side must be 'left' or 'right', not {side!r}")
+        raise ChartError(f"side must be 'left' or 'right', not {side!r}")
     record = catalogue.muscle(muscle)
     body = load_body()
     placer = _Placer(catalogue, body)
     kinds: dict[Key, ZoneKind] = {}
     zones = catalogue.zones(record.id)
     for zone in zones:
-        for key in placer.place_zone(zone.region, _pattern_sides(zone.side, side), zones):
+        for key in placer.place_zone(zone.region, zone.sides(side), zones):
             if kinds.get(key) != "essential":
                 kinds[key] = zone.kind
     styles = {
@@ -204,13 +201,13 @@ def ranking_chart(ranking: Ranking, top: int = 5) -> Chart:
     True
 
     Raises:
-        TpmapError: ``top`` is less than 1, or the ranking has no candidates.
+        ChartError: ``top`` is less than 1, or the ranking has no candidates.
     """
     if top < 1:
-        raise TpmapError(f"top must be at least 1, not {top!r}")
+        raise ChartError(f"top must be at least 1, not {top!r}")
     chosen = ranking.candidates[:top]
     if not chosen:
-        raise TpmapError("the ranking has no candidates to chart")
+        raise ChartError("the ranking has no candidates to chart")
     catalogue = chosen[0].catalogue
     body = load_body()
     placer = _Placer(catalogue, body)
@@ -222,7 +219,7 @@ def ranking_chart(ranking: Ranking, top: int = 5) -> Chart:
         zones = catalogue.zones(candidate.muscle.id)
         for zone in zones:
             weight = 1.0 if zone.kind == "essential" else SPILLOVER_WEIGHT
-            for key in placer.place_zone(zone.region, _pattern_sides(zone.side, side), zones):
+            for key in placer.place_zone(zone.region, zone.sides(side), zones):
                 weights[key] = max(weights.get(key, 0.0), weight)
         for key, weight in weights.items():
             heat[key] = heat.get(key, 0.0) + candidate.probability * weight
@@ -281,15 +278,6 @@ class _Mark:
     view: str
     point: Point
     label: str
-
-
-def _pattern_sides(pattern: SidePattern, side: Side) -> frozenset[Side]:
-    """The sides a trigger point's zones appear on, for a muscle on ``side``."""
-    if pattern == "both":
-        return frozenset(("left", "right"))
-    if pattern == "opposite":
-        return frozenset(("left",)) if side == "right" else frozenset(("right",))
-    return frozenset((side,))
 
 
 class _Placer:

@@ -16,7 +16,8 @@ mimics              muscle → condition
 associated_with     muscle → muscle (both ways)
 =================== ============================ ======================================
 
-Callers should prefer the named methods on :class:`~tpmap.catalogue.Catalogue`, which know these directions.
+Callers should prefer the named methods on :class:`~tpmap.Catalogue`, which know these directions.
+networkx is imported only when a graph is built, so ``import tpmap`` does not pay for it.
 """
 
 from __future__ import annotations
@@ -24,11 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, Literal
 
-import networkx as nx
-
-from .model import Condition, Muscle, Region
-
-__all__ = ["NodeKind", "Relation", "build_graph", "node_key"]
+from .records import Condition, Muscle, Region
 
 NodeKind = Literal["region", "muscle", "tp", "condition"]
 Relation = Literal[
@@ -47,6 +44,8 @@ def node_key(kind: NodeKind, ident: str) -> str:
 
 def build_graph(regions: Iterable[Region], muscles: Iterable[Muscle], conditions: Iterable[Condition]) -> Any:
     """A frozen ``networkx.MultiDiGraph`` of the records (see the module docstring for its shape)."""
+    import networkx as nx  # noqa: PLC0415 - a third of tpmap's import time, and only the graph needs it
+
     graph = nx.MultiDiGraph(name="tpmap catalogue")
     regions, muscles, conditions = tuple(regions), tuple(muscles), tuple(conditions)
     for region in regions:

@@ -1,0 +1,116 @@
+"""The consistency rules every catalogue obeys, however it is built.
+
+Every id points at a record that exists, the regions form one tree, names identify one muscle, and zones do
+not repeat. :func:`consistency_problems` checks them over tables of records and reports each broken rule
+through a *locator*, so the loader can point at file:line:column while a catalogue built in Python names the
+entry and field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from ..errors import Problem
+from .text import close_matches
+
+FieldPath = tuple[str | int, ...]
+Tables = Mapping[str, Mapping[str, Any]]
+"""Records by section ("sources", "regions", "conditions", "movements", "aggravators", "muscles"), then id."""
+Locator = Callable[[str, str, FieldPath, str], Problem]
+"""Turns (section, entry id, field path inside the entry, message) into a located :class:`Problem`."""
+
+SECTIONS = ("sources", "regions", "conditions", "movements", "aggravators", "muscles")
+
+
+def unlocated(section: str, ident: str, field: FieldPath, message: str) -> Problem:
+    """A problem in a catalogue built in Python: no file, so the entry and field name it."""
+    path = f"{section}[{ident}]"
+    for part in field:
+        path += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return Problem("<catalogue>", 0, 0, path, message)
+
+
+def suggestion(name: str, known: Mapping[str, Any] | list[str]) -> str:
+    """``"; did you mean: a, b?"`` for the close matches of ``name``, or nothing."""
+    matches = close_matches(name, list(known), limit=3)
+    return f"; did you mean: {', '.join(matches)}?" if matches else ""
+
+
+def consistency_problems(tables: Tables, locate: Locator = unlocated) -> Iterator[Problem]:
+    """Every id that points nowhere, the region tree's shape, and names that clash."""
+
+    def check(section: str, target: str, owner: tuple[str, str], field: FieldPath) -> Iterator[Problem]:
+        if target not in tables[section]:
+            what = "region" if section == "regions" else section[:-1]
+            yield locate(*owner, field, f"unknown {what} {target!r}{suggestion(target, tables[section])}")
+
+    regions = tables["regions"]
+    roots = [rid for rid, region in regions.items() if region.parent is None]
+    for rid, region in regions.items():
+        owner = ("regions", rid)
+        if region.parent is not None:
+            yield from check("regions", region.parent, owner, ("parent",))
+        for index, other in enumerate(region.adjacent):
+            if other == rid:
+                yield locate(*owner, ("adjacent", index), "a region cannot be adjacent to itself")
+            yield from check("regions", other, owner, ("adjacent", index))
+    if regions and len(roots) != 1:
+        rid = roots[1] if len(roots) > 1 else next(iter(regions))
+        yield locate("regions", rid, ("parent",), f"the region tree needs exactly one root; found {roots or 'none'}")
+    yield from _cycle_problems(regions, locate)
+
+    for mid, muscle in tables["muscles"].items():
+        owner = ("muscles", mid)
+        seen_tps: set[str] = set()
+        for t, tp in enumerate(muscle.trigger_points):
+            base: FieldPath = ("trigger_points", t)
+            if tp.id in seen_tps:
+                yield locate(*owner, (*base, "id"), f"duplicate trigger point id {tp.id!r} in {mid!r}")
+            seen_tps.add(tp.id)
+            yield from check("regions", tp.location.region, owner, (*base, "location", "region"))
+            for kind in ("essential", "spillover"):
+                for z, rid in enumerate(getattr(tp, kind)):
+                    yield from check("regions", rid, owner, (*base, kind, z))
+            for z, rid in enumerate(tp.spillover):
+                if rid in tp.essential:
+                    yield locate(*owner, (*base, "spillover", z), f"{rid!r} is already in the essential zone")
+        for section in ("conditions", "movements", "aggravators"):
+            for index, ident in enumerate(getattr(muscle, section)):
+                yield from check(section, ident, owner, (section, index))
+        for index, ident in enumerate(muscle.associated):
+            if ident == mid:
+                yield locate(*owner, ("associated", index), "a muscle cannot be associated with itself")
+            yield from check("muscles", ident, owner, ("associated", index))
+        for index, ref in enumerate(muscle.sources):
+            yield from check("sources", ref.source, owner, ("sources", index, "source"))
+    yield from _name_clashes(tables["muscles"], locate)
+
+
+def _cycle_problems(regions: Mapping[str, Any], locate: Locator) -> Iterator[Problem]:
+    """Each cycle in the parent links, once; every region is walked at most once (linear time)."""
+    done: set[str] = set()
+    for start in regions:
+        path: list[str] = []
+        on_path: set[str] = set()
+        current: str | None = start
+        while current is not None and current in regions and current not in done and current not in on_path:
+            path.append(current)
+            on_path.add(current)
+            current = regions[current].parent
+        if current is not None and current in on_path:
+            cycle = path[path.index(current) :]
+            yield locate(
+                "regions", current, ("parent",), f"the region tree has a cycle: {' -> '.join([*cycle, current])}"
+            )
+        done.update(path)
+
+
+def _name_clashes(muscles: Mapping[str, Any], locate: Locator) -> Iterator[Problem]:
+    """Names and aliases must identify one muscle, whatever their case."""
+    owner: dict[str, str] = {mid.replace("_", " "): mid for mid in muscles}
+    for mid, muscle in muscles.items():
+        for field, name in [(("name",), muscle.name), *((("aliases", i), a) for i, a in enumerate(muscle.aliases))]:
+            other = owner.setdefault(name.casefold(), mid)
+            if other != mid:
+                yield locate("muscles", mid, field, f"name {name!r} already names muscle {other!r}")

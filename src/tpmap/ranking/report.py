@@ -1,0 +1,31 @@
+"""The JSON report of a ranking: built here, and only here, for Python, the command line and any other caller.
+
+>>> import json, tpmap
+>>> report = ranking_report(tpmap.rank(tpmap.load_catalogue(), "outside of the elbow", side="right"), limit=3)
+>>> list(report)
+['query', 'candidates', 'notes', 'cover', 'next_questions', 'satellites']
+>>> len(report["candidates"]), json.loads(json.dumps(report)) == report
+(3, True)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .cover import smallest_cover
+from .questions import next_questions
+from .results import Ranking
+from .satellites import satellites
+
+
+def ranking_report(ranking: Ranking, *, limit: int | None = None) -> dict[str, Any]:
+    """A JSON-ready view: the query, the first ``limit`` candidates, the notes, the smallest explaining set
+    (``cover``), the next questions and the satellites of the leading candidates."""
+    return {
+        "query": ranking.query.model_dump(mode="json"),
+        "candidates": [c.to_dict() for c in ranking.candidates[:limit]],
+        "notes": list(ranking.notes),
+        "cover": smallest_cover(ranking).to_dict(),
+        "next_questions": [q.to_dict() for q in next_questions(ranking)],
+        "satellites": satellites(ranking).to_dict(),
+    }

@@ -1,0 +1,287 @@
+"""What a ranking gives back: evidence items, candidates and the ranking itself, as plain frozen data.
+
+Each :class:`Evidence` item says which finding it is about (the place's region and side, and the index of the
+reported place), so nothing downstream parses prose or pairs lists by position. Text is made from these fields
+at the edge: :meth:`Candidate.explain`, :meth:`Candidate.summary`, the JSON report and the command line.
+
+The analyses of a ranking (:meth:`Ranking.cover`, :meth:`Ranking.next_questions`, :meth:`Ranking.satellites`),
+its chart and its JSON form live in the modules that consume a ranking; the methods here are thin conveniences
+that import them when called.
+
+>>> import tpmap
+>>> result = tpmap.rank(tpmap.load_catalogue(), "outside of the elbow", side="right")
+>>> first = result[0].evidence[0]
+>>> first.kind, first.subject, first.side, first.site
+('site', 'lateral_elbow', 'right', 0)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal, overload
+
+from ..catalogue.catalogue import Catalogue
+from ..catalogue.records import Muscle, Side, ZoneKind
+from .query import Query
+from .weights import DEFAULT_WEIGHTS, Weights
+
+if TYPE_CHECKING:
+    from ..render.chart import Chart
+    from .cover import Cover
+    from .questions import NextQuestion
+    from .satellites import Satellites
+
+__all__ = ["Candidate", "Evidence", "FindingKind", "Ranking", "Relation", "ZoneMatch", "rule_out"]
+
+Relation = Literal["exact", "inside", "contains", "adjacent", "none", "listed", "not_listed"]
+FindingKind = Literal["site", "absent", "sensation", "condition", "movement", "aggravator"]
+ZoneMatch = Literal["essential", "spillover", "adjacent", "none"]
+EXPLAINING: tuple[Relation, ...] = ("exact", "inside", "contains")
+"""The relations by which a zone explains a painful place (an adjacent zone does not)."""
+
+
+def rule_out(condition: str, note: str) -> str:
+    """The one wording of a red flag: what to rule out first, and why.
+
+    >>> rule_out("Angina", "chest pain on exertion needs a cardiac work-up")
+    'Rule out first (Angina): chest pain on exertion needs a cardiac work-up'
+    """
+    return f"Rule out first ({condition}): {note}"
+
+
+def place_text(name: str, side: Side | None) -> str:
+    """A place in plain words: its name in lower case, with its side when it has one."""
+    return f"{name.lower()} ({side})" if side else name.lower()
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One finding's contribution to one candidate's score."""
+
+    kind: FindingKind
+    finding: str
+    """The finding in plain words, e.g. ``"pain at outside of the elbow (right)"``."""
+    subject: str
+    """The id it is about: a region, sensation, condition, movement or aggravator."""
+    relation: Relation
+    contribution: float
+    """Natural-log likelihood ratio added to the score (positive: for the muscle; negative: against)."""
+    zone: ZoneKind | None = None
+    zone_region: str | None = None
+    trigger_point: str | None = None
+    side: Side | None = None
+    """The side of the place (sites, absent places and sensations at a site); None for a midline place."""
+    site: int | None = None
+    """Index of the place in ``Query.sites`` (site and sensation evidence) or ``Query.absent`` (absent)."""
+
+    def describe(self, catalogue: Catalogue) -> str:
+        """This evidence in plain words."""
+        sign = "+" if self.contribution >= 0 else "-"
+        head = f"{sign}{abs(self.contribution):5.2f}  {self.finding}"
+        return f"{head}: {self._reason(catalogue)}"
+
+    def _reason(self, catalogue: Catalogue) -> str:
+        zone_name = catalogue.regions[self.zone_region].name.lower() if self.zone_region else ""
+        tp = f" of trigger point '{self.trigger_point}'" if self.trigger_point else ""
+        if self.kind == "site":
+            return {
+                "exact": f"exactly in the {self.zone} zone{tp}",
+                "inside": f"inside the {self.zone} zone{tp} ({zone_name})",
+                "contains": f"the {self.zone} zone{tp} ({zone_name}) lies in this area",
+                "adjacent": f"next to the {self.zone} zone{tp} ({zone_name})",
+            }.get(self.relation, "no zone of this muscle reaches here")
+        if self.kind == "absent":
+            if self.relation == "none":
+                return "fits: no zone of this muscle reaches here"
+            return f"against: the {self.zone} zone{tp} ({zone_name}) would hurt here"
+        listed = self.relation == "listed"
+        return {
+            "sensation": "the matching trigger point refers this sensation"
+            if listed
+            else "not recorded for the trigger points that reach this place",
+            "condition": "this muscle's pattern is known to mimic it" if listed else "not known to mimic it",
+            "movement": "this muscle is known to restrict it" if listed else "not known to restrict it",
+            "aggravator": "known to aggravate this muscle" if listed else "not listed for this muscle",
+        }[self.kind]
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready view of this item."""
+        return {
+            "kind": self.kind,
+            "finding": self.finding,
+            "subject": self.subject,
+            "relation": self.relation,
+            "zone": self.zone,
+            "zone_region": self.zone_region,
+            "trigger_point": self.trigger_point,
+            "contribution": round(self.contribution, 4),
+        }
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One muscle on one side, with its score, probability and the evidence behind them."""
+
+    muscle: Muscle
+    side: Side | None
+    """``"left"``/``"right"``; None when the report names no side."""
+    score: float
+    probability: float
+    evidence: tuple[Evidence, ...]
+    rank: int
+    catalogue: Catalogue = field(repr=False, compare=False)
+    """The catalogue the candidate was ranked in (for region names in explanations)."""
+    red_flags: tuple[tuple[str, str], ...] = ()
+    """(condition name, what to rule out first) for each serious condition this muscle's pattern mimics."""
+    shared_rank: int = 0
+    """1 + the number of candidates scored strictly higher: candidates with equal scores share it, since the
+    order among them (by muscle id) says nothing."""
+
+    @property
+    def zone(self) -> ZoneMatch:
+        """The strongest kind of zone match among the painful places."""
+        order: tuple[ZoneMatch, ...] = ("essential", "spillover", "adjacent")
+        matched = {
+            ("adjacent" if e.relation == "adjacent" else e.zone)
+            for e in self.evidence
+            if e.kind == "site" and e.relation != "none"
+        }
+        return next((kind for kind in order if kind in matched), "none")
+
+    def _place(self, evidence: Evidence) -> str:
+        return place_text(self.catalogue.regions[evidence.subject].name, evidence.side)
+
+    def summary(self) -> str:
+        """One line in plain words: which places its zones explain."""
+        sites = [e for e in self.evidence if e.kind == "site"]
+        parts: list[str] = []
+        for kind, label in (("essential", "essential zone covers"), ("spillover", "spillover reaches")):
+            places = [self._place(e) for e in sites if e.zone == kind and e.relation in EXPLAINING]
+            if places:
+                parts.append(f"{label} {', '.join(places)}")
+        near = [self._place(e) for e in sites if e.relation == "adjacent"]
+        if near:
+            parts.append(f"zone next to {', '.join(near)}")
+        missed = [self._place(e) for e in sites if e.relation == "none"]
+        if missed:
+            parts.append(f"does not explain {', '.join(missed)}")
+        against = [e.finding for e in self.evidence if e.kind == "absent" and e.relation != "none"]
+        if against:
+            parts.append(f"against: {', '.join(against)}")
+        others = [
+            e.subject.replace("_", " ")
+            for e in self.evidence
+            if e.kind not in ("site", "absent") and e.relation == "listed"
+        ]
+        if others:
+            parts.append(f"fits {', '.join(others)}")
+        return "; ".join(parts) if parts else "no finding points to this muscle"
+
+    def notes(self) -> tuple[str, ...]:
+        """The red flags of the conditions this muscle's pattern can mimic, in plain words."""
+        return tuple(rule_out(name, note) for name, note in self.red_flags)
+
+    def explain(self) -> str:
+        """Every evidence item in plain words, with the score and probability it adds up to."""
+        side = f" ({self.side})" if self.side else ""
+        lines = [
+            f"#{self.rank} {self.muscle.name}{side}: score {self.score:.2f}, "
+            f"probability {self.probability:.1%} (relative to the other muscles in the catalogue)"
+        ]
+        lines += [f"  {e.describe(self.catalogue)}" for e in self.evidence]
+        lines += [f"  {note}" for note in self.notes()]
+        return "\n".join(lines)
+
+    def chart(self) -> Chart:
+        """This muscle's referral pattern drawn on the body chart, on the candidate's side (right if none)."""
+        from ..render.chart import muscle_chart  # noqa: PLC0415 - the renderer consumes results
+
+        return muscle_chart(self.catalogue, self.muscle.id, self.side or "right")
+
+    def _repr_svg_(self) -> str:
+        """Jupyter shows a candidate as its body chart."""
+        return self.chart().svg
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready view of this candidate."""
+        return {
+            "rank": self.rank,
+            "shared_rank": self.shared_rank,
+            "muscle": self.muscle.id,
+            "name": self.muscle.name,
+            "side": self.side,
+            "score": round(self.score, 4),
+            "probability": round(self.probability, 6),
+            "zone": self.zone,
+            "summary": self.summary(),
+            "evidence": [e.to_dict() for e in self.evidence],
+            "red_flags": [{"condition": name, "note": note} for name, note in self.red_flags],
+            "notes": list(self.notes()),
+        }
+
+
+@dataclass(frozen=True)
+class Ranking(Sequence[Candidate]):
+    """The candidates for one query, best first; indexable like a list, and immutable.
+
+    Beyond the list: :meth:`cover` (the smallest set of muscles explaining every place), :meth:`next_questions`
+    (what to ask or examine next), :meth:`satellites` (which other muscles to examine), :meth:`chart` and
+    :meth:`to_dict` (the JSON report).
+    """
+
+    query: Query
+    candidates: tuple[Candidate, ...]
+    notes: tuple[str, ...]
+    catalogue: Catalogue = field(repr=False, compare=False)
+    weights: Weights = DEFAULT_WEIGHTS
+
+    @overload
+    def __getitem__(self, index: int) -> Candidate: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Candidate]: ...
+    def __getitem__(self, index: int | slice) -> Candidate | Sequence[Candidate]:
+        return self.candidates[index]
+
+    def __len__(self) -> int:
+        return len(self.candidates)
+
+    def __repr__(self) -> str:
+        top = ", ".join(f"{c.muscle.id}" + (f"/{c.side}" if c.side else "") for c in self.candidates[:3])
+        return f"<Ranking of {len(self)} candidates: {top}{', ...' if len(self) > 3 else ''}>"
+
+    # Thin conveniences: each imports the module that consumes a ranking only when called.
+
+    def cover(self) -> Cover:
+        """The smallest set of candidates that together explain every painful place (see ``smallest_cover``)."""
+        from .cover import smallest_cover  # noqa: PLC0415
+
+        return smallest_cover(self)
+
+    def next_questions(self, *, top: int = 8, limit: int = 5) -> tuple[NextQuestion, ...]:
+        """The findings that would best separate the first ``top`` candidates (see ``next_questions``)."""
+        from .questions import next_questions  # noqa: PLC0415
+
+        return next_questions(self, top=top, limit=limit)
+
+    def satellites(self, *, top: int = 5) -> Satellites:
+        """Muscles likely to carry satellite trigger points of the leading candidates (see ``satellites``)."""
+        from .satellites import satellites  # noqa: PLC0415
+
+        return satellites(self, top=top)
+
+    def chart(self, top: int = 5) -> Chart:
+        """The reported places outlined and the first ``top`` candidates' zones as a heat map."""
+        from ..render.chart import ranking_chart  # noqa: PLC0415
+
+        return ranking_chart(self, top=top)
+
+    def _repr_svg_(self) -> str:
+        """Jupyter shows a ranking as its body chart."""
+        return self.chart().svg
+
+    def to_dict(self, limit: int | None = None) -> dict[str, Any]:
+        """The JSON report (see ``ranking_report``): query, candidates, notes and the three analyses."""
+        from .report import ranking_report  # noqa: PLC0415
+
+        return ranking_report(self, limit=limit)

@@ -1,0 +1,46 @@
+"""The ranking model's probabilities, in one frozen record (``docs/reasoning.md`` says why each is what it is).
+
+>>> Weights().essential > Weights().spillover > Weights().adjacent_essential > Weights().none
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Weights:
+    """The model's probabilities. Each is P(finding | muscle) for one kind of match.
+
+    The defaults are round numbers chosen to keep essential ≫ spillover ≫ adjacent ≫ none; see
+    ``docs/reasoning.md`` for why each is what it is.
+    """
+
+    essential: float = 0.9
+    """A place in an essential zone hurts: nearly every patient with the active TP feels it."""
+    spillover: float = 0.35
+    """A place in a spillover zone hurts: some patients feel it, more when the TP is irritable."""
+    latent_spillover: float = 0.15
+    """Spillover when the pain appears only on pressure (latent TPs refer mostly their essential zone)."""
+    inside: float = 0.6
+    """Factor when the place lies inside a coarser zone: the pattern covers it but does not single it out."""
+    adjacent_essential: float = 0.12
+    adjacent_spillover: float = 0.06
+    """A place next to a zone: drawings and reports are imprecise at the edges."""
+    none: float = 0.02
+    """A place no zone reaches: the pain has another source, or the pattern is atypical."""
+    listed: float = 0.6
+    """A sensation, condition, movement or aggravator that the muscle's entry lists."""
+    not_listed: float = 0.1
+    """One that it does not list (entries are incomplete, so this is not near zero)."""
+    condition_not_listed: float = 0.05
+    latent_sensation_factor: float = 0.5
+    """Sensations weigh half as much for latent TPs, which rarely refer more than pain."""
+    tender_here: float = 0.8
+    """A spot is tender and reproduces the pain when the muscle has a trigger point there (next questions)."""
+    tender_elsewhere: float = 0.1
+    """It is tender anyway: tender spots are common, and examination is imprecise."""
+
+
+DEFAULT_WEIGHTS = Weights()
