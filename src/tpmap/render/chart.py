@@ -2,7 +2,7 @@
 
 Charts follow the convention of the trigger-point literature: an ✕ where the trigger point lies, solid red
 for its essential zone, stippled red for its spillover zone. They are drawn from the catalogue's own data on
-tpmap's own body outline (:mod:`tpmap.body`), front and back view, with the patient's sides labelled.
+tpmap's own body outline (``render/body.py``), front and back view, with the patient's sides labelled.
 
 >>> import tpmap
 >>> cat = tpmap.load_catalogue()
