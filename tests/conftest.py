@@ -21,3 +21,9 @@ def catalogue() -> tpmap.Catalogue:
 def tiny() -> tpmap.Catalogue:
     """A hand-made catalogue small enough to work every score out by hand (see tiny_catalogue.yaml)."""
     return tpmap.load_files([TINY])
+
+
+@pytest.fixture(autouse=True)
+def _doctest_names(doctest_namespace: dict[str, object]) -> None:
+    """Doctests see ``tpmap`` without importing it; the shipped catalogue is shared (read once per process)."""
+    doctest_namespace["tpmap"] = tpmap

@@ -1,7 +1,8 @@
 """The catalogue's records: what a catalogue file may say, checked field by field.
 
 Records are frozen pydantic models that forbid unknown fields and hold tuples, never lists. They carry
-ids, not links: the links between records live in the catalogue graph (see ``Catalogue.graph``).
+ids, not links: a :class:`~tpmap.Catalogue` checks that every id points at a record and turns the links into
+look-up tables (and, when asked, a networkx graph).
 
 >>> tp = TriggerPoint(id="upper", location=Location(region="infrascapular", description="below the spine"),
 ...                   essential=("anterior_shoulder",))
