@@ -221,3 +221,9 @@ def test_the_layers_contract_holds_and_fails_on_a_wrong_way_import(tmp_path: Pat
     broken = _lint_imports(copy)
     assert broken.returncode != 0
     assert "tpmap.ranking.scoring -> tpmap.render.chart" in broken.stdout
+
+
+def test_importing_tpmap_does_not_import_networkx() -> None:
+    code = "import sys, tpmap; tpmap.load_catalogue(); print('networkx' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
