@@ -52,7 +52,7 @@ def test_rank_json_has_the_documented_shape(capsys: pytest.CaptureFixture[str]) 
     )
     assert code == 0
     data = json.loads(out)
-    assert list(data) == ["query", "candidates", "notes", "cover", "next_questions", "satellites"]
+    assert list(data) == ["query", "reading", "candidates", "notes", "cover", "next_questions", "satellites"]
     assert set(data["cover"]) == {"muscles", "explains", "unexplained", "alternatives", "method"}
     assert set(data["cover"]["explains"]) == {"lateral_elbow/right", "posterior_forearm/right"}
     assert data["cover"]["method"] == "exact"
@@ -81,9 +81,9 @@ def test_rank_explain_and_condition_and_latent(capsys: pytest.CaptureFixture[str
 
 
 def test_bad_input_is_one_clear_line_and_exit_1(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "rank", "outside of the elbw")
+    code, out, err = run(capsys, "rank", "outside of the shldr")
     assert code == 1 and out == ""
-    assert err.startswith("tpmap: unknown place or condition 'outside of the elbw'; did you mean: outside of the elbow")
+    assert err.startswith("tpmap: unknown place or condition 'outside of the shldr'; did you mean: shoulder")
     assert "Traceback" not in err
     code, _, err = run(capsys, "rank", "elbow", "--sensation", "tickling")
     assert code == 1 and "unknown sensation 'tickling'" in err
@@ -102,7 +102,8 @@ def test_a_condition_alone_is_a_report(capsys: pytest.CaptureFixture[str]) -> No
     assert data["query"]["conditions"] == ["carpal_tunnel_syndrome"]
     assert all(c["evidence"][0]["relation"] == "listed" for c in data["candidates"])
     assert any("Rule out first (Carpal tunnel syndrome)" in n for n in data["notes"])
-    assert all(any("Carpal tunnel" in n for n in c["notes"]) for c in data["candidates"])
+    assert all(any(f["condition"] == "Carpal tunnel syndrome" for f in c["red_flags"]) for c in data["candidates"])
+    assert sum("Rule out first (Carpal tunnel syndrome)" in n for n in data["notes"]) == 1
 
 
 def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
@@ -174,7 +175,20 @@ def test_schema_is_json_schema(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "schema")
     schema = json.loads(out)
     assert code == 0 and schema["title"] == "tpmap catalogue file"
-    assert set(schema["properties"]) == {"sources", "regions", "conditions", "movements", "aggravators", "muscles"}
+    assert set(schema["properties"]) >= {
+        "sources",
+        "regions",
+        "conditions",
+        "movements",
+        "aggravators",
+        "muscles",
+        "pain_guides",
+        "prevalence",
+    }
+    study = schema["$defs"]["PrevalenceStudy"]
+    (share,) = study["properties"]["active"]["patternProperties"].values()
+    assert (share["minimum"], share["maximum"]) == (0.0, 1.0)
+    assert "red_flag_places" in schema["$defs"]["Condition"]["properties"]
 
 
 def test_python_dash_m_runs_the_cli() -> None:

@@ -257,5 +257,12 @@ muscles:
 
 def test_the_shipped_files_are_found() -> None:
     paths = shipped_paths()
-    assert [p.name for p in paths] == ["sources.yaml", "regions.yaml", "conditions.yaml", "muscles.yaml"]
+    assert [p.name for p in paths] == [
+        "sources.yaml",
+        "regions.yaml",
+        "conditions.yaml",
+        "muscles.yaml",
+        "frequency.yaml",
+        "groups.yaml",
+    ]
     assert all(p.is_file() for p in paths)

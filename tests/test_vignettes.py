@@ -24,8 +24,14 @@ GROUPS: dict[str, list[str]] = _DOCUMENT["groups"]
 MAX_K = 10
 
 
-def expected_ranks(catalogue: tpmap.Catalogue, vignette: dict[str, Any]) -> dict[str, int]:
-    """Rank (1-based, best side, ties shared) of each expected muscle or group for the vignette's report."""
+def expected_ranks(
+    catalogue: tpmap.Catalogue, vignette: dict[str, Any], groups: dict[str, list[str]] | None = None
+) -> dict[str, int]:
+    """Rank (1-based, best side, ties shared) of each expected muscle or group for the vignette's report.
+
+    ``groups`` names muscle groups (default: those of ``vignettes.yaml``).
+    """
+    groups = GROUPS if groups is None else groups
     report = vignette["report"]
     result = tpmap.rank(
         catalogue,
@@ -46,7 +52,7 @@ def expected_ranks(catalogue: tpmap.Catalogue, vignette: dict[str, Any]) -> dict
     scores = sorted(best.values(), reverse=True)
     ranks = {muscle: 1 + bisect.bisect_left([-s for s in scores], -score) for muscle, score in best.items()}
     names = [name for group in vignette["expect"] for name in group["muscles"]]
-    return {name: min(ranks[m] for m in GROUPS.get(name, [name])) for name in names}
+    return {name: min(ranks[m] for m in groups.get(name, [name])) for name in names}
 
 
 def test_vignette_file_is_well_formed(catalogue: tpmap.Catalogue) -> None:

@@ -33,6 +33,7 @@ from .ranking.cover import Cover, CoverMember, smallest_cover
 from .ranking.lexicon import Resolution, resolve
 from .ranking.query import Absent, Query, ReportFields, Site, build_query
 from .ranking.questions import NextQuestion, next_questions
+from .ranking.reader import Reading, read_report
 from .ranking.report import ranking_report
 from .ranking.results import Candidate, Evidence, Ranking
 from .ranking.satellites import KeyCandidate, Satellite, Satellites, satellites
@@ -61,6 +62,7 @@ __all__ = [
     "Query",
     "QueryError",
     "Ranking",
+    "Reading",
     "Region",
     "ReportFields",
     "Resolution",
@@ -82,6 +84,7 @@ __all__ = [
     "rank",
     "ranking_chart",
     "ranking_report",
+    "read_report",
     "resolve",
     "satellites",
     "score_query",

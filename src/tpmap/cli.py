@@ -1,31 +1,38 @@
 """The ``tpmap`` command line.
 
-Exit codes: 0 success; 1 bad input (one clear message on standard error); 2 usage error.
+Exit codes: 0 success; 1 bad input (one clear message on standard error); 2 usage error; 130 interrupted.
 
 >>> main(["rank", "outside of the elbow", "--side", "right", "--limit", "3"])  # doctest: +ELLIPSIS
 rank  muscle ...
-  1=  ...
+   1  ...
 0
 """
 
 from __future__ import annotations
 
 import argparse
+import codecs
+import io
 import json
+import os
 import sys
-from collections.abc import Sequence
+import unicodedata
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
 from ._version import __version__
 from .catalogue.catalogue import Catalogue
+from .catalogue.export import output_problem, write_text
 from .catalogue.loader import check_files, load_catalogue
-from .catalogue.records import SENSATIONS, CatalogueFile, Muscle
+from .catalogue.records import SENSATIONS, Aggravator, CatalogueFile, Movement, Muscle
 from .catalogue.stats import catalogue_stats, format_stats
-from .errors import ChartError, QueryError, TpmapError
+from .errors import CatalogueError, ChartError, Problem, QueryError, TpmapError, problem_total
 from .ranking.cover import smallest_cover
 from .ranking.query import ReportFields
 from .ranking.questions import next_questions
+from .ranking.reader import SENSATION_WORDS, read_report
 from .ranking.report import ranking_report
 from .ranking.results import Candidate, Ranking
 from .ranking.satellites import satellites as find_satellites
@@ -36,7 +43,21 @@ __all__ = ["main"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line with ``argv`` (default: the process arguments); return the exit code."""
+    """Run the command line with ``argv`` (default: the process arguments); return the exit code.
+
+    Exit codes: 0 success; 1 bad input (one message on standard error, never a traceback); 2 usage error;
+    130 interrupted (Ctrl-C). Where standard output cannot encode tpmap's typography (an ASCII locale), text
+    falls back to ASCII look-alikes and JSON and YAML to escapes, so nothing fails half-written.
+    """
+    try:
+        with _plain_output():
+            return _run(_arguments(argv))
+    except KeyboardInterrupt:
+        print("tpmap: interrupted", file=sys.stderr)
+        return 130
+
+
+def _run(argv: list[str]) -> int:
     parser = _parser()
     try:
         args = parser.parse_args(argv)
@@ -49,6 +70,65 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except BrokenPipeError:  # e.g. piped into head
         return 0
+
+
+def _arguments(argv: Sequence[str] | None) -> list[str]:
+    """The arguments; those of the process that the locale could not decode are read as UTF-8 if they are."""
+    if argv is not None:
+        return list(argv)
+    arguments = []
+    for argument in sys.argv[1:]:
+        try:
+            arguments.append(os.fsencode(argument).decode("utf-8"))
+        except UnicodeDecodeError:
+            arguments.append(argument)
+    return arguments
+
+
+_ASCII = {"—": "-", "–": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "…": "...", "✕": "x", "×": "x", "→": "->"}
+_ASCII |= {"≤": "<=", "≥": ">=", "·": "-", "•": "*", "±": "+/-", "\u00a0": " "}
+
+
+def _ascii_look_alike(error: UnicodeError) -> tuple[str, int]:
+    """An encoding error handler: typography as ASCII, accented letters without accents, anything else escaped."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    text = []
+    for character in error.object[error.start : error.end]:
+        plain = _ASCII.get(character) or unicodedata.normalize("NFKD", character).encode("ascii", "ignore").decode()
+        text.append(plain or character.encode("ascii", "backslashreplace").decode("ascii"))
+    return "".join(text), error.end
+
+
+def _can_encode(stream: object) -> bool:
+    """Whether ``stream`` can write the characters tpmap prints (dashes, curly quotes, crosses, accents)."""
+    try:
+        "—’✕é".encode(getattr(stream, "encoding", None) or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
+@contextmanager
+def _plain_output() -> Iterator[None]:
+    """Standard output that writes ASCII look-alikes where its encoding falls short, for the duration."""
+    stream = sys.stdout
+    if _can_encode(stream) or not isinstance(stream, io.TextIOWrapper):
+        yield
+        return
+    codecs.register_error("tpmap-ascii", _ascii_look_alike)
+    errors = stream.errors
+    stream.reconfigure(errors="tpmap-ascii")
+    try:
+        yield
+    finally:
+        stream.reconfigure(errors=errors)
+
+
+_VIEW = (
+    "print JSON: a view for reading (sources are expanded into citations), not a catalogue file; "
+    "`tpmap export` writes one that loads back"
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -87,7 +167,22 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--condition", action="append", default=[], metavar="C", help="a diagnosed or suspected condition")
     p.add_argument("--movement", action="append", default=[], metavar="M", help="a restricted movement")
     p.add_argument("--aggravator", action="append", default=[], metavar="A", help="something that makes it worse")
+    p.add_argument(
+        "--tender",
+        action="append",
+        default=[],
+        metavar="SITE",
+        help="pressing here finds a spot that reproduces the pain",
+    )
+    p.add_argument("--not-tender", action="append", default=[], metavar="SITE", help="pressed here: not tender")
+    p.add_argument("--ruled-out", action="append", default=[], metavar="C", help="a condition checked and ruled out")
+    p.add_argument("--strict", action="store_true", help="refuse a description that could be read more than one way")
     p.add_argument("--latent", action="store_true", help="the pain appears only when a spot is pressed")
+    p.add_argument(
+        "--all-flags",
+        action="store_true",
+        help="show every 'Rule out first' note that fits the report (default: the three most relevant)",
+    )
     p.add_argument("--limit", type=int, default=10, metavar="N", help="how many candidates to show (default 10)")
     p.add_argument("--explain", action="store_true", help="show every evidence item of each candidate")
     p.add_argument("--json", action="store_true", help="print one JSON object")
@@ -97,6 +192,20 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--chart-top", type=int, default=5, metavar="N", help="candidates drawn on the chart (default 5)")
     p.add_argument("--force", action="store_true", help="replace the chart file if it exists")
     p.set_defaults(run=_rank)
+
+    p = commands.add_parser("read", help="show how a description in plain words is read, with the words' spans")
+    p.add_argument("text", metavar="TEXT", help='a description, e.g. "pins and needles in my left hand at night"')
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(run=_read)
+
+    for vocabulary, what in (
+        ("sensations", "the sensations besides pain, and the lay words for each"),
+        ("movements", "the restricted movements, and the words people use for each"),
+        ("aggravators", "what makes trigger points worse, and the words people use for each"),
+    ):
+        p = commands.add_parser(vocabulary, help=f"list {what}")
+        p.add_argument("--json", action="store_true")
+        p.set_defaults(run=_vocabulary, vocabulary=vocabulary)
 
     p = commands.add_parser("chart", help="draw a muscle's referral pattern on the body chart")
     p.add_argument("name", help="a muscle id, name or alias")
@@ -109,20 +218,20 @@ def _parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("muscle", help="show one muscle: trigger points, zones, conditions, sources")
     p.add_argument("name", help="a muscle id, name or alias")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=_VIEW)
     p.set_defaults(run=_muscle)
 
     p = commands.add_parser("muscles", help="list the muscles")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=_VIEW)
     p.set_defaults(run=_muscles)
 
     p = commands.add_parser("regions", help="list the body regions")
     p.add_argument("--tree", action="store_true", help="show the part-of tree")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=_VIEW)
     p.set_defaults(run=_regions)
 
     p = commands.add_parser("conditions", help="list the conditions trigger points can mimic")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=_VIEW)
     p.set_defaults(run=_conditions)
 
     p = commands.add_parser("check", help="validate catalogue files; every problem with file:line:column")
@@ -136,6 +245,22 @@ def _parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("schema", help="print the JSON Schema of a catalogue file")
     p.set_defaults(run=_schema)
+
+    p = commands.add_parser(
+        "export", help="write the whole catalogue (shipped and -c files merged) as one catalogue file that loads back"
+    )
+    p.add_argument(
+        "-c",
+        "--catalogue",
+        dest="export_catalogue",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a catalogue file of your own to merge in first (repeatable; same as -c before the command)",
+    )
+    p.add_argument("-o", "--output", metavar="FILE", help="where to write it (default: standard output)")
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    p.set_defaults(run=_export)
     return parser
 
 
@@ -144,14 +269,13 @@ def _catalogue(args: argparse.Namespace) -> Catalogue:
 
 
 def _check_output(path: str, force: bool) -> None:
-    """Refuse a file name the chart cannot be saved as, and never replace a file unasked."""
-    target = Path(path)
-    if target.suffix.lower() not in SUFFIXES:
-        raise ChartError(f"cannot save a chart as {target.name!r}: use a {' or '.join(SUFFIXES)} file name")
-    if target.exists() and not force:
-        raise ChartError(f"{path} exists; pass --force to replace it")
-    if not target.parent.is_dir():
-        raise ChartError(f"cannot write {path}: the folder {target.parent} does not exist")
+    """Refuse a file name the chart cannot be saved as (a folder, a NUL character, a missing folder, another
+    suffix), and never replace a file unasked."""
+    if "\x00" not in path and Path(path).suffix.lower() not in SUFFIXES:
+        raise ChartError(f"cannot save a chart as {Path(path).name!r}: use a {' or '.join(SUFFIXES)} file name")
+    problem = output_problem(path, force)
+    if problem is not None:
+        raise ChartError(f"cannot write {path!r}: {problem}")
 
 
 def _stats(args: argparse.Namespace, out: TextIO) -> int:
@@ -164,7 +288,7 @@ def _stats(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _dump(value: Any, out: TextIO) -> None:
-    out.write(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
+    out.write(json.dumps(value, indent=2, ensure_ascii=not _can_encode(out)) + "\n")
 
 
 def _rank(args: argparse.Namespace, out: TextIO) -> int:
@@ -179,6 +303,11 @@ def _rank(args: argparse.Namespace, out: TextIO) -> int:
         movements=args.movement,
         aggravators=args.aggravator,
         mode="latent" if args.latent else "active",
+        all_flags=args.all_flags,
+        tender=args.tender,
+        not_tender=args.not_tender,
+        ruled_out=args.ruled_out,
+        strict=args.strict,
     )
     result = rank(_catalogue(args), *args.sites, **report)
     if args.chart:
@@ -188,7 +317,41 @@ def _rank(args: argparse.Namespace, out: TextIO) -> int:
     if args.json:
         _dump(ranking_report(result, limit=args.limit), out)
     else:
+        for reading in result.query.descriptions:  # a short "read as" block for each description that says more
+            if len(reading.findings()) < 2 and not reading.notes and not reading.unused:
+                continue  # than one place, or was read with a note ("outside of the elbow" needs none)
+            out.write(f"read as ({reading.text!r}):\n")
+            out.write("".join(f"  {line}\n" for line in reading.describe(result.catalogue).splitlines()) + "\n")
         _print_ranking(result, args.limit, args.explain, out)
+    return 0
+
+
+def _read(args: argparse.Namespace, out: TextIO) -> int:
+    cat = _catalogue(args)
+    reading = read_report(cat, args.text)
+    if args.json:
+        _dump(reading.to_dict(), out)
+    else:
+        out.write(reading.describe(cat, spans=True) + "\n")
+    return 0
+
+
+def _vocabulary(args: argparse.Namespace, out: TextIO) -> int:
+    """``tpmap sensations``, ``movements`` or ``aggravators``: what can be said, and its lay words."""
+    cat = _catalogue(args)
+    rows: list[tuple[str, str, list[str]]]
+    if args.vocabulary == "sensations":
+        rows = [(s, s.replace("_", " "), [w for w, named in SENSATION_WORDS.items() if named == s]) for s in SENSATIONS]
+    else:
+        entries: Mapping[str, Movement | Aggravator] = (
+            cat.movements if args.vocabulary == "movements" else cat.aggravators
+        )
+        rows = [(e.id, e.name, list(e.terms)) for e in sorted(entries.values(), key=lambda e: e.id)]
+    if args.json:
+        _dump([{"id": ident, "name": name, "words": words} for ident, name, words in rows], out)
+        return 0
+    for ident, name, words in rows:
+        out.write(f"{ident}: {name}\n    said as: {', '.join(words) or '-'}\n")
     return 0
 
 
@@ -213,10 +376,8 @@ def _print_ranking(result: Ranking, limit: int, explain: bool, out: TextIO) -> N
         for c in shown:
             out.write("\n" + c.explain() + "\n")
     _print_analysis(result, out)
-    notes = list(result.notes)
-    for c in shown:  # the serious conditions the shown candidates' patterns can mimic, each once
-        notes += c.notes()
-    out.write("\n" + "\n".join(f"note: {n}" for n in dict.fromkeys(notes)) + "\n")
+    # The ranking's notes hold the red flags that fit the report, each once and most relevant first.
+    out.write("\n" + "\n".join(f"note: {n}" for n in result.notes) + "\n")
 
 
 def _rank_label(result: Ranking, candidate: Candidate) -> str:
@@ -270,11 +431,18 @@ def _muscle_dict(cat: Catalogue, muscle: Muscle) -> dict[str, Any]:
 
 def _muscle(args: argparse.Namespace, out: TextIO) -> int:
     cat = _catalogue(args)
-    muscle = cat.muscle(args.name)
+    muscles = cat.muscles_named(args.name)  # a group's name ("hamstrings") gives each of its members
     if args.json:
-        _dump(_muscle_dict(cat, muscle), out)
+        _dump(_muscle_dict(cat, muscles[0]) if len(muscles) == 1 else [_muscle_dict(cat, m) for m in muscles], out)
         return 0
+    if len(muscles) > 1:
+        out.write(f"{args.name}: a group of {len(muscles)} muscles: {', '.join(m.name for m in muscles)}\n\n")
+    for index, muscle in enumerate(muscles):
+        out.write(("\n" if index else "") + _muscle_text(cat, muscle))
+    return 0
 
+
+def _muscle_text(cat: Catalogue, muscle: Muscle) -> str:
     def name(region_id: str) -> str:
         return cat.regions[region_id].name.lower()
 
@@ -309,8 +477,7 @@ def _muscle(args: argparse.Namespace, out: TextIO) -> int:
         source = cat.sources[ref.source]
         where = f" — {ref.locator}" if ref.locator else ""
         lines.append(f"    {source.citation}{where}{f' <{source.url}>' if source.url else ''}")
-    out.write("\n".join(lines) + "\n")
-    return 0
+    return "\n".join(lines) + "\n"
 
 
 def _muscles(args: argparse.Namespace, out: TextIO) -> int:
@@ -374,9 +541,22 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     if problems:
         for problem in problems:
             sys.stderr.write(f"{problem}\n")
-        sys.stderr.write(f"tpmap: {len(problems)} problem{'s' if len(problems) != 1 else ''} found\n")
+        total = problem_total(problems)
+        sys.stderr.write(f"tpmap: {total:,} problem{'s' if total != 1 else ''} found\n")
         return 1
     out.write(f"ok: {len(args.files)} file{'s' if len(args.files) != 1 else ''} checked, no problems\n")
+    return 0
+
+
+def _export(args: argparse.Namespace, out: TextIO) -> int:
+    if args.output is not None and (problem := output_problem(args.output, args.force)) is not None:
+        raise CatalogueError([Problem(args.output.replace("\x00", "\\0"), 0, 0, "", problem)])  # before any work
+    catalogue = load_catalogue(*args.catalogue, *args.export_catalogue)
+    if args.output is None:
+        out.write(catalogue.to_yaml(ascii_only=not _can_encode(out)))
+        return 0
+    path = write_text(args.output, catalogue.to_yaml(), force=args.force, how="--force")
+    print(f"tpmap: catalogue written to {path} ({catalogue!r})", file=sys.stderr)
     return 0
 
 

@@ -55,12 +55,32 @@ class Problem:
         return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
 
 
+@dataclass(frozen=True, order=True)
+class MoreProblems(Problem):
+    """The last line of a file's problems when there were more than are listed: it stands for ``count`` more.
+
+    >>> print(MoreProblems("my.yaml", 0, 0, "", "and 5 more problems in this file", count=5))
+    my.yaml: and 5 more problems in this file
+    """
+
+    count: int = 0
+
+
+def problem_total(problems: Sequence[Problem]) -> int:
+    """How many problems ``problems`` stands for, counting those a :class:`MoreProblems` line sums up.
+
+    >>> problem_total([Problem("a.yaml", 1, 1, "", "bad"), MoreProblems("a.yaml", 0, 0, "", "and 9 more", count=9)])
+    10
+    """
+    return sum(p.count if isinstance(p, MoreProblems) else 1 for p in problems)
+
+
 class CatalogueError(TpmapError, ValueError):
     """A catalogue could not be loaded or built. ``problems`` lists every problem found, in file order."""
 
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems: tuple[Problem, ...] = tuple(problems)
-        count = len(self.problems)
+        count = problem_total(self.problems)
         head = f"{count} problem{'s' if count != 1 else ''} in the catalogue:"
         super().__init__("\n".join([head, *(f"  {p}" for p in self.problems)]))
 
@@ -142,3 +162,17 @@ def wrong_type(argument: str, expected: str, value: object) -> ArgumentTypeError
     shown = repr(value)
     shown = shown if len(shown) <= 40 else shown[:37] + "..."
     return ArgumentTypeError(argument, f"{argument} must be {expected}, not {type(value).__name__} ({shown})")
+
+
+def whole_number(argument: str, value: object, minimum: int = 0) -> int:
+    """``value`` if it is a whole number of at least ``minimum`` (``True`` is not one), else the error.
+
+    >>> whole_number("top", 3)
+    3
+    >>> whole_number("top", 2.5)
+    Traceback (most recent call last):
+    tpmap.errors.ArgumentTypeError: top must be a whole number, 0 or more, not float (2.5)
+    """
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise wrong_type(argument, f"a whole number, {minimum} or more", value)
+    return value

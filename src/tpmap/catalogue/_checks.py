@@ -16,11 +16,37 @@ from .text import close_matches
 
 FieldPath = tuple[str | int, ...]
 Tables = Mapping[str, Mapping[str, Any]]
-"""Records by section ("sources", "regions", "conditions", "movements", "aggravators", "muscles"), then id."""
+"""Records by section (those of :data:`SECTIONS`), then id."""
 Locator = Callable[[str, str, FieldPath, str], Problem]
 """Turns (section, entry id, field path inside the entry, message) into a located :class:`Problem`."""
 
-SECTIONS = ("sources", "regions", "conditions", "movements", "aggravators", "muscles")
+SECTIONS = (
+    "sources",
+    "regions",
+    "conditions",
+    "movements",
+    "aggravators",
+    "muscles",
+    "pain_guides",
+    "prevalence",
+    "groups",
+)
+
+_ENTRY_NAMES = {
+    "regions": "region",
+    "pain_guides": "pain guide",
+    "prevalence": "prevalence study",
+    "groups": "muscle group",
+}
+
+
+def entry_name(section: str) -> str:
+    """What one entry of ``section`` is called in a message: ``"muscle"``, ``"pain guide"``, ``"prevalence study"``.
+
+    >>> entry_name("muscles"), entry_name("prevalence")
+    ('muscle', 'prevalence study')
+    """
+    return _ENTRY_NAMES.get(section, section.removesuffix("s"))
 
 
 def unlocated(section: str, ident: str, field: FieldPath, message: str) -> Problem:
@@ -42,8 +68,9 @@ def consistency_problems(tables: Tables, locate: Locator = unlocated) -> Iterato
 
     def check(section: str, target: str, owner: tuple[str, str], field: FieldPath) -> Iterator[Problem]:
         if target not in tables[section]:
-            what = "region" if section == "regions" else section[:-1]
-            yield locate(*owner, field, f"unknown {what} {target!r}{suggestion(target, tables[section])}")
+            yield locate(
+                *owner, field, f"unknown {entry_name(section)} {target!r}{suggestion(target, tables[section])}"
+            )
 
     regions = tables["regions"]
     roots = [rid for rid, region in regions.items() if region.parent is None]
@@ -85,6 +112,105 @@ def consistency_problems(tables: Tables, locate: Locator = unlocated) -> Iterato
         for index, ref in enumerate(muscle.sources):
             yield from check("sources", ref.source, owner, ("sources", index, "source"))
     yield from _name_clashes(tables["muscles"], locate)
+
+    for cid, condition in tables["conditions"].items():
+        owner = ("conditions", cid)
+        for index, rid in enumerate(condition.red_flag_places):
+            yield from check("regions", rid, owner, ("red_flag_places", index))
+        if condition.red_flag_places and not condition.red_flag:
+            yield locate(*owner, ("red_flag_places",), "red_flag_places needs a red_flag note to raise")
+        for index, ref in enumerate(condition.sources):
+            yield from check("sources", ref.source, owner, ("sources", index, "source"))
+    yield from _guide_problems(tables, locate, check)
+    yield from _prevalence_problems(tables, locate, check)
+    yield from _group_problems(tables, locate, check)
+
+
+def _group_problems(tables: Tables, locate: Locator, check: Check) -> Iterator[Problem]:
+    """A muscle group names known muscles, each once, and no muscle's id is also a group's id."""
+    for gid, group in tables.get("groups", {}).items():
+        owner = ("groups", gid)
+        if gid in tables["muscles"]:
+            yield locate(*owner, ("id",), f"{gid!r} is a muscle id; a group needs an id of its own")
+        for index, ref in enumerate(group.sources):
+            yield from check("sources", ref.source, owner, ("sources", index, "source"))
+        seen: set[str] = set()
+        for index, mid in enumerate(group.members):
+            if mid in seen:
+                yield locate(*owner, ("members", index), f"muscle {mid!r} is listed twice")
+            seen.add(mid)
+            yield from check("muscles", mid, owner, ("members", index))
+
+
+Check = Callable[[str, str, tuple[str, str], FieldPath], Iterator[Problem]]
+
+
+def _guide_problems(tables: Tables, locate: Locator, check: Check) -> Iterator[Problem]:
+    """A pain guide names a known region and muscles, each once, each with a zone that overlaps the region.
+
+    A zone overlaps the region when it is the region, lies inside it or contains it: a guide that lists a muscle
+    whose catalogue pattern does not reach the area disagrees with the zones, and one of them must be fixed.
+    """
+    regions = tables["regions"]
+    for gid, guide in tables["pain_guides"].items():
+        owner = ("pain_guides", gid)
+        yield from check("regions", guide.region, owner, ("region",))
+        for index, ref in enumerate(guide.sources):
+            yield from check("sources", ref.source, owner, ("sources", index, "source"))
+        area = _lineage(regions, guide.region) if guide.region in regions else frozenset()
+        seen: set[str] = set()
+        for index, entry in enumerate(guide.muscles):
+            field: FieldPath = ("muscles", index, "muscle")
+            if entry.muscle in seen:
+                yield locate(*owner, field, f"muscle {entry.muscle!r} is listed twice")
+            seen.add(entry.muscle)
+            muscle = tables["muscles"].get(entry.muscle)
+            if muscle is None:
+                yield from check("muscles", entry.muscle, owner, field)
+                continue
+            if not area:
+                continue
+            zones = {rid for tp in muscle.trigger_points for rid in (*tp.essential, *tp.spillover) if rid in regions}
+            if not any(guide.region in _lineage(regions, rid) or rid in area for rid in zones):
+                yield locate(
+                    *owner,
+                    field,
+                    f"muscle {entry.muscle!r} has no zone in or around region {guide.region!r}: fix its zones "
+                    "(with a source) or leave it out of the guide and say why in notes",
+                )
+
+
+def _prevalence_problems(tables: Tables, locate: Locator, check: Check) -> Iterator[Problem]:
+    """A study names a known condition and muscles, examines each muscle once, and gives shares only for them."""
+    for sid, study in tables["prevalence"].items():
+        owner = ("prevalence", sid)
+        yield from check("conditions", study.condition, owner, ("condition",))
+        for index, ref in enumerate(study.sources):
+            yield from check("sources", ref.source, owner, ("sources", index, "source"))
+        seen: set[str] = set()
+        for index, mid in enumerate(study.examined):
+            if mid in seen:
+                yield locate(*owner, ("examined", index), f"muscle {mid!r} is listed twice")
+            seen.add(mid)
+            yield from check("muscles", mid, owner, ("examined", index))
+        for kind in ("active", "latent"):
+            for mid in getattr(study, kind):
+                if mid not in seen:
+                    yield locate(
+                        *owner,
+                        (kind, mid),
+                        f"muscle {mid!r} has a share but is not in examined (list every muscle the study examined)",
+                    )
+
+
+def _lineage(regions: Mapping[str, Any], region_id: str) -> frozenset[str]:
+    """The region and every region containing it (parent links only; a cycle is reported elsewhere)."""
+    found: list[str] = []
+    current: str | None = region_id
+    while current is not None and current in regions and current not in found:
+        found.append(current)
+        current = regions[current].parent
+    return frozenset(found)
 
 
 def _cycle_problems(regions: Mapping[str, Any], locate: Locator) -> Iterator[Problem]:

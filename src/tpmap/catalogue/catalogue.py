@@ -16,20 +16,26 @@ Hierarchy and look-up questions are named methods, so nobody needs to know which
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeVar
 
-from ..errors import CatalogueError, UnknownNameError, wrong_type
-from ._checks import Locator, consistency_problems, unlocated
+from ..errors import AmbiguousNameError, CatalogueError, UnknownNameError, wrong_type
+from ._checks import Locator, consistency_problems, entry_name, unlocated
 from ._graph import build_graph
+from .export import catalogue_yaml, write_catalogue_files
 from .records import (
     Aggravator,
     Condition,
     Movement,
     Muscle,
+    MuscleGroup,
+    PainGuide,
+    PrevalenceStudy,
     Region,
     Side,
     SidePattern,
@@ -43,7 +49,7 @@ from .text import close_matches, normalise
 __all__ = ["Catalogue", "Zone"]
 
 R = TypeVar("R", Source, Region, Muscle, Condition, Movement, Aggravator)
-_Entry = Source | Region | Condition | Movement | Aggravator | Muscle
+_Entry = Source | Region | Condition | Movement | Aggravator | Muscle | PainGuide | PrevalenceStudy | MuscleGroup
 
 
 @dataclass(frozen=True, order=True)
@@ -82,6 +88,12 @@ class Catalogue:
     movements: Mapping[str, Movement]
     aggravators: Mapping[str, Aggravator]
     muscles: Mapping[str, Muscle]
+    pain_guides: Mapping[str, PainGuide]
+    """Per pain area, the muscles a reference lists, most frequent cause first."""
+    prevalence: Mapping[str, PrevalenceStudy]
+    """Per study, the share of a condition's patients with trigger points in each muscle examined."""
+    groups: Mapping[str, MuscleGroup]
+    """Muscles named together ("hamstrings"): see :meth:`muscles_named`."""
     _children: Mapping[str, tuple[str, ...]]
     _ancestors: Mapping[str, tuple[str, ...]]
     _ancestor_sets: Mapping[str, frozenset[str]]
@@ -89,6 +101,7 @@ class Catalogue:
     _adjacent: Mapping[str, frozenset[str]]
     _zones: Mapping[str, tuple[Zone, ...]]
     _muscle_names: Mapping[str, str]
+    _group_names: Mapping[str, str]
     _condition_names: Mapping[str, str]
     _region_names: Mapping[str, str]
 
@@ -101,6 +114,9 @@ class Catalogue:
         movements: Iterable[Movement] = (),
         aggravators: Iterable[Aggravator] = (),
         muscles: Iterable[Muscle] = (),
+        pain_guides: Iterable[PainGuide] = (),
+        prevalence: Iterable[PrevalenceStudy] = (),
+        groups: Iterable[MuscleGroup] = (),
         locate: Locator = unlocated,
     ) -> None:
         """Build a catalogue from records; ``locate`` says where a problem lies (the loader gives positions)."""
@@ -111,6 +127,9 @@ class Catalogue:
             ("movements", Movement, movements),
             ("aggravators", Aggravator, aggravators),
             ("muscles", Muscle, muscles),
+            ("pain_guides", PainGuide, pain_guides),
+            ("prevalence", PrevalenceStudy, prevalence),
+            ("groups", MuscleGroup, groups),
         )
         tables: dict[str, dict[str, Any]] = {}
         problems = []
@@ -122,7 +141,9 @@ class Catalogue:
                 if not isinstance(record, kind):
                     raise wrong_type(f"{section}[{index}]", f"a {kind.__name__} record", record)
                 if record.id in table:
-                    problems.append(locate(section, record.id, ("id",), f"duplicate {section[:-1]} id {record.id!r}"))
+                    problems.append(
+                        locate(section, record.id, ("id",), f"duplicate {entry_name(section)} id {record.id!r}")
+                    )
                 table[record.id] = record
             tables[section] = table
         problems += consistency_problems(tables, locate)
@@ -179,6 +200,7 @@ class Catalogue:
             },
         )
         self._set("_muscle_names", _name_index((m.id, (m.name, *m.aliases)) for m in self.muscles.values()))
+        self._set("_group_names", _name_index((g.id, (g.name, *g.aliases)) for g in self.groups.values()))
         self._set("_condition_names", _name_index((c.id, (c.name, *c.aliases)) for c in self.conditions.values()))
         self._set("_region_names", _name_index((r.id, (r.name, *r.terms)) for r in self.regions.values()))
 
@@ -199,6 +221,26 @@ class Catalogue:
             f"<Catalogue: {len(self.muscles)} muscles, {sum(len(m.trigger_points) for m in self.muscles.values())}"
             f" trigger points, {len(self.regions)} regions, {len(self.conditions)} conditions>"
         )
+
+    # ------------------------------------------------------------------------------------------ export
+
+    def to_yaml(self, *, ascii_only: bool = False) -> str:
+        """This catalogue (shipped entries and overlays alike) as the text of one catalogue file, sources
+        included; the same text every time, and :func:`tpmap.load_files` reads it back to equal records.
+
+        ``ascii_only`` writes non-ASCII characters as YAML escapes.
+        """
+        return catalogue_yaml(self, ascii_only=ascii_only)
+
+    def to_files(self, folder: str | os.PathLike[str], *, force: bool = False) -> tuple[Path, ...]:
+        """Write this catalogue to ``folder``, one ``<section>.yaml`` file per non-empty section; return the
+        paths in load order (``tpmap.load_files(paths)`` reads them back). Existing files are replaced only
+        with ``force``.
+
+        Raises:
+            CatalogueError: a file exists (without ``force``) or cannot be written.
+        """
+        return write_catalogue_files(self, folder, force=force)
 
     # ------------------------------------------------------------------------------------------ graph
 
@@ -233,6 +275,10 @@ class Catalogue:
 
     def is_within(self, region_id: str, area_id: str) -> bool:
         """True if ``region_id`` is ``area_id`` or lies inside it (pain in the thumb is pain in the hand)."""
+        if not (isinstance(region_id, str) and region_id in self.regions):  # a name, or an error naming it
+            region_id = self.region(region_id).id
+        if not (isinstance(area_id, str) and area_id in self.regions):
+            area_id = self.region(area_id).id
         return region_id == area_id or area_id in self._ancestor_sets[region_id]
 
     def choir_codes(self, region_id: str) -> tuple[int, ...]:
@@ -254,7 +300,7 @@ class Catalogue:
 
     def depth(self, region_id: str) -> int:
         """How many levels below the root ``region_id`` lies (the root is 0)."""
-        return len(self._ancestors[region_id])
+        return len(self._ancestors[self.region(region_id).id])
 
     # ------------------------------------------------------------------------------------ muscles
 
@@ -265,6 +311,8 @@ class Catalogue:
     def trigger_point(self, muscle: str, tp_id: str) -> TriggerPoint:
         """One trigger point of a muscle, by its id within the muscle."""
         record = self.muscle(muscle)
+        if not isinstance(tp_id, str):
+            raise wrong_type("tp_id", "a trigger point id as a string", tp_id)
         for tp in record.trigger_points:
             if tp.id == tp_id:
                 return tp
@@ -281,6 +329,8 @@ class Catalogue:
         tpmap.errors.UnknownNameError: unknown region 'lateral_epicondyle_x'; did you mean: ...
         """
         rid = self.region(region_id).id
+        if zone not in (None, "essential", "spillover"):
+            raise wrong_type("zone", "'essential', 'spillover' or None", zone)
         found = {
             z.muscle
             for zones in self._zones.values()
@@ -304,8 +354,33 @@ class Catalogue:
     # ------------------------------------------------------------------------------------ look-ups
 
     def muscle(self, name: str) -> Muscle:
-        """A muscle by id, name or alias (any case); unknown names suggest close matches."""
+        """A muscle by id, name or alias (any case); unknown names suggest close matches.
+
+        A group's name ("hamstrings") is several muscles, not one: it raises
+        :class:`~tpmap.errors.AmbiguousNameError` listing the members (:meth:`muscles_named` returns them).
+
+        >>> import tpmap
+        >>> tpmap.load_catalogue().muscle("hamstrings")
+        Traceback (most recent call last):
+        tpmap.errors.AmbiguousNameError: muscle 'hamstrings' is ambiguous; it could be: biceps_femoris, ...
+        """
+        if isinstance(name, str) and name not in self.muscles and normalise(name) not in self._muscle_names:
+            group = self._group_names.get(normalise(name))
+            if group is not None:
+                raise AmbiguousNameError("muscle", name, self.groups[group].members)
         return _lookup(self.muscles, self._muscle_names, name, "muscle")
+
+    def muscles_named(self, name: str) -> tuple[Muscle, ...]:
+        """The muscles a name stands for: one for a muscle's id, name or alias, the members for a group's.
+
+        >>> import tpmap
+        >>> [m.id for m in tpmap.load_catalogue().muscles_named("quads")]
+        ['rectus_femoris', 'vastus_medialis', 'vastus_lateralis', 'vastus_intermedius']
+        """
+        group = self._group_names.get(normalise(name)) if isinstance(name, str) else None
+        if group is not None and name not in self.muscles and normalise(name) not in self._muscle_names:
+            return tuple(self.muscles[m] for m in self.groups[group].members)
+        return (self.muscle(name),)
 
     def region(self, name: str) -> Region:
         """A region by id, name or lay term (any case); unknown names suggest close matches."""
@@ -334,6 +409,8 @@ def _name_index(entries: Iterable[tuple[str, tuple[str, ...]]]) -> Mapping[str, 
 
 
 def _lookup(table: Mapping[str, R], names: Mapping[str, str], name: str, kind: str) -> R:
+    if not isinstance(name, str):
+        raise wrong_type(kind, f"the {kind}'s id or name as a string", name)
     record = table.get(name)
     if record is not None:
         return record

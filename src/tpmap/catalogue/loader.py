@@ -3,8 +3,10 @@
 A catalogue is the union of its files. The shipped files come first; each user overlay then adds entries or
 replaces a shipped entry with the same id, in memory only (files are never written). Every problem in every
 file is collected and raised together as one :class:`~tpmap.errors.CatalogueError`, each with
-file:line:column and the field path. The shipped catalogue is read once per process and shared: a catalogue
-never changes, so every caller can hold the same one.
+file:line:column and the field path (a misspelt field at its key); past the first
+:data:`~tpmap.catalogue._yaml.MAX_PROBLEMS` of a file, problems are only counted ("and N more"), so a broken
+file costs no more time or memory than a short one. The shipped catalogue is read once per process and
+shared: a catalogue never changes, so every caller can hold the same one.
 
 >>> cat = load_catalogue()
 >>> cat.muscle("infraspinatus").name
@@ -23,17 +25,21 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..errors import CatalogueError, Problem, wrong_type
-from ._checks import FieldPath, suggestion
-from ._yaml import YamlDocument, read_yaml_file
+from ._checks import FieldPath, entry_name, suggestion
+from ._yaml import ProblemList, YamlDocument, read_yaml_file
 from .catalogue import Catalogue
 from .records import (
     Aggravator,
     CatalogueFile,
     Condition,
+    GuideEntry,
     Innervation,
     Location,
     Movement,
     Muscle,
+    MuscleGroup,
+    PainGuide,
+    PrevalenceStudy,
     Region,
     Source,
     SourceRef,
@@ -43,7 +49,7 @@ from .records import (
 
 __all__ = ["SHIPPED_FILES", "check_files", "data_dir", "load_catalogue", "load_files", "shipped_paths"]
 
-SHIPPED_FILES = ("sources.yaml", "regions.yaml", "conditions.yaml", "muscles.yaml")
+SHIPPED_FILES = ("sources.yaml", "regions.yaml", "conditions.yaml", "muscles.yaml", "frequency.yaml", "groups.yaml")
 """The shipped catalogue's files, in load order, inside the ``data`` folder."""
 
 SECTIONS: dict[str, type[BaseModel]] = {
@@ -53,12 +59,16 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "movements": Movement,
     "aggravators": Aggravator,
     "muscles": Muscle,
+    "pain_guides": PainGuide,
+    "prevalence": PrevalenceStudy,
+    "groups": MuscleGroup,
 }
 
 _MODELS: tuple[type[BaseModel], ...] = (
     CatalogueFile,
     *SECTIONS.values(),
     TriggerPoint,
+    GuideEntry,
     Location,
     Innervation,
     Xrefs,
@@ -162,8 +172,8 @@ class _Origin:
     document: YamlDocument
     path: FieldPath
 
-    def problem(self, field: FieldPath, message: str) -> Problem:
-        return self.document.problem((*self.path, *field), message)
+    def problem(self, field: FieldPath, message: str, *, at_key: bool = False) -> Problem:
+        return self.document.problem((*self.path, *field), message, at_key=at_key)
 
 
 def _display_name(path: Path, shipped: bool) -> str:
@@ -171,7 +181,7 @@ def _display_name(path: Path, shipped: bool) -> str:
 
 
 def _load(paths: tuple[Path, ...], with_shipped: bool) -> tuple[Catalogue | None, tuple[Problem, ...]]:
-    problems: list[Problem] = []
+    problems = ProblemList()  # the first few per file, and a count of the rest: time and memory stay bounded
     entries: dict[str, dict[str, tuple[Any, _Origin]]] = {section: {} for section in SECTIONS}
     files = [(path, True) for path in shipped_paths()] if with_shipped else []
     files += [(path, False) for path in paths]
@@ -179,18 +189,18 @@ def _load(paths: tuple[Path, ...], with_shipped: bool) -> tuple[Catalogue | None
     for path, shipped in files:
         document = read_yaml_file(path, _display_name(path, shipped))
         order.setdefault(document.file, len(order))
-        problems.extend(document.problems)
-        if document.data is None or document.problems:
+        problems.add_document(document)
+        if document.problems:
             continue
         for section, record, origin in _validated_entries(document, problems):
             table = entries[section]
             previous = table.get(record.id)
             if previous is not None and (shipped or previous[1].document is document):
                 first = previous[1].document.position(previous[1].path)
-                problems.append(
+                problems.add(
                     origin.problem(
                         ("id",),
-                        f"duplicate {section[:-1]} id {record.id!r} "
+                        f"duplicate {entry_name(section)} id {record.id!r} "
                         f"(also at {previous[1].document.file}:{first[0]}:{first[1]})",
                     )
                 )
@@ -211,60 +221,89 @@ def _load(paths: tuple[Path, ...], with_shipped: bool) -> tuple[Catalogue | None
                 movements=records["movements"],
                 aggravators=records["aggravators"],
                 muscles=records["muscles"],
+                pain_guides=records["pain_guides"],
+                prevalence=records["prevalence"],
+                groups=records["groups"],
                 locate=locate,
             )
         except CatalogueError as exc:
             problems.extend(exc.problems)
     if problems:
-        problems.sort(key=lambda p: (order.get(p.file, len(order)), p.line, p.column, p.field))
-        return None, tuple(problems)
+        return None, problems.listed(order)
     return catalogue, ()
 
 
-def _validated_entries(document: YamlDocument, problems: list[Problem]) -> Iterator[tuple[str, Any, _Origin]]:
+def _validated_entries(document: YamlDocument, problems: ProblemList) -> Iterator[tuple[str, Any, _Origin]]:
     """Each valid entry of each section; invalid ones become problems and are skipped."""
     data = document.data
     if not isinstance(data, dict):
-        problems.append(document.problem((), "a catalogue file must be a mapping of sections"))
+        problems.add(document.problem((), "a catalogue file must be a mapping of sections"))
         return
     for key in data:
         if key not in SECTIONS:
             hint = suggestion(str(key), list(SECTIONS))
-            problems.append(document.problem((key,), f"unknown section {key!r}{hint}"))
+            problems.add(document.problem((key,), f"unknown section {key!r}{hint}", at_key=True))
     for section, model in SECTIONS.items():
-        items = data.get(section)
-        if items is None:
+        if section not in data:
             continue
+        items = data[section]
         if not isinstance(items, list):
-            problems.append(document.problem((section,), "must be a list of entries"))
+            shown = "empty (null)" if items is None else f"{type(items).__name__} {_short(items)}"
+            message = f"must be a list of entries, not {shown}; write [] for none, or leave the section out"
+            problems.add(document.problem((section,), message, at_key=items is None))
             continue
+        fields = model.model_fields
         for index, item in enumerate(items):
             origin = _Origin(document, (section, index))
-            try:
-                record = model.model_validate(item)
-            except ValidationError as exc:
-                problems.extend(_validation_problems(exc, origin))
+            if not isinstance(item, dict):  # said here, in one step, however many there are
+                if problems.full(document.file):
+                    problems.count(document.file)
+                else:
+                    problems.add(origin.problem((), f"an entry must be a mapping of fields, not {_short(item)}"))
                 continue
-            yield section, record, origin
+            unknown = [key for key in item if key not in fields]
+            for key in unknown:  # found here rather than by the validator, which would build an error for each
+                _add_unknown_field(origin, (key,), problems)
+            try:
+                record = model.model_validate({key: item[key] for key in item if key in fields} if unknown else item)
+            except ValidationError as exc:
+                _validation_problems(exc, origin, problems)
+                continue
+            if not unknown:
+                yield section, record, origin
 
 
-def _validation_problems(exc: ValidationError, origin: _Origin) -> Iterator[Problem]:
-    errors = exc.errors(include_url=False)
+def _validation_problems(exc: ValidationError, origin: _Origin, problems: ProblemList) -> None:
+    """Each field's problem, at its key when the field is unknown; once the file's list is full, only counted."""
+    file = origin.document.file
+    errors = exc.errors(include_url=False, include_context=False, include_input=not problems.full(file))
     failed_inside = {error["loc"][:-1] for error in errors if len(error["loc"]) > 1}
     for error in errors:
         location: FieldPath = tuple(part for part in error["loc"] if isinstance(part, int | str))
         if error["type"] == "too_short" and any(loc[: len(location)] == location for loc in failed_inside):
             continue  # a list whose items failed is also "too short": the item errors say it better
+        if problems.full(file):
+            problems.count(file)
+            continue
         if error["type"] == "extra_forbidden":
-            name = str(location[-1]) if location else ""
-            message = f"unknown field {name!r}{suggestion(name, _FIELD_NAMES)}"
-        elif error["type"] == "missing":
+            _add_unknown_field(origin, location, problems)
+            continue
+        if error["type"] == "missing":
             message = "required field is missing"
         else:
             message = f"{error['msg']} (got {_short(error.get('input'))})"
             if isinstance(error.get("input"), bool):
                 message += "; YAML reads yes/no/on/off as true/false, so put the word in quotes"
-        yield origin.problem(location, message)
+        problems.add(origin.problem(location, message))
+
+
+def _add_unknown_field(origin: _Origin, location: FieldPath, problems: ProblemList) -> None:
+    """A field no record has, reported at its key with the closest field names (counted once the list is full)."""
+    if problems.full(origin.document.file):
+        problems.count(origin.document.file)
+        return
+    name = str(location[-1]) if location else ""
+    problems.add(origin.problem(location, f"unknown field {name!r}{suggestion(name, _FIELD_NAMES)}", at_key=True))
 
 
 def _short(value: Any) -> str:

@@ -16,9 +16,11 @@ pydantic_core._pydantic_core.ValidationError: 2 validation errors for TriggerPoi
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Annotated, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_serializer, field_validator
 
 __all__ = [
     "AREAS",
@@ -27,10 +29,15 @@ __all__ = [
     "Area",
     "CatalogueFile",
     "Condition",
+    "GuideEntry",
+    "GuideZone",
     "Innervation",
     "Location",
     "Movement",
     "Muscle",
+    "MuscleGroup",
+    "PainGuide",
+    "PrevalenceStudy",
     "Region",
     "Sensation",
     "Side",
@@ -202,6 +209,11 @@ class Condition(Record):
     name: Text
     aliases: tuple[Term, ...] = ()
     red_flag: Text | None = Field(default=None, description="What to rule out first, if it can be serious.")
+    red_flag_places: tuple[Id, ...] = Field(
+        default=(),
+        description="Regions where the red flag matters: a report with a place inside or around one raises it.",
+    )
+    sources: tuple[SourceRef, ...] = Field(default=(), description="Where the red flag and its places come from.")
 
 
 class Movement(Record):
@@ -220,6 +232,83 @@ class Aggravator(Record):
     terms: tuple[Term, ...] = ()
 
 
+GuideZone = Literal["essential", "spillover", "unmarked"]
+"""How a pain guide marks a muscle: an essential or spillover pattern there, or no mark."""
+
+
+class GuideEntry(Record):
+    """One muscle of a pain guide, with how the reference marks it."""
+
+    muscle: Id
+    zone: GuideZone = Field(default="unmarked", description="essential, spillover, or unmarked by the reference.")
+
+
+class PainGuide(Record):
+    """The muscles a reference lists for pain in one area, most frequent cause first."""
+
+    id: Id = Field(description="Unique id: <region>_<source short name>.")
+    region: Id
+    muscles: tuple[GuideEntry, ...] = Field(min_length=1, description="In the reference's order, most frequent first.")
+    sources: tuple[SourceRef, ...] = Field(min_length=1)
+    notes: Text | None = None
+
+
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+"""A share of patients, from 0 to 1."""
+
+
+class PrevalenceStudy(Record):
+    """A study of one condition: the share of its patients with trigger points in each muscle examined.
+
+    A muscle the study did not examine is unknown, never 0; ``active`` and ``latent`` hold only the shares the
+    study reports (a muscle examined with no share given is unknown too).
+
+    >>> study = PrevalenceStudy(id="demo", condition="neck_pain", sources=[{"source": "x"}], n=10,
+    ...                         examined=["trapezius"], active={"trapezius": 0.8})
+    >>> study.active["trapezius"], dict(study.latent)
+    (0.8, {})
+    """
+
+    id: Id
+    condition: Id
+    sources: tuple[SourceRef, ...] = Field(min_length=1)
+    n: Annotated[int, Field(ge=1, description="Patients with the condition.")]
+    examined: tuple[Id, ...] = Field(min_length=1, description="Every muscle the study examined.")
+    active: Mapping[Id, Share] = Field(
+        default_factory=dict,
+        validate_default=True,
+        description="Share of patients with an active trigger point, by muscle (0 to 1).",
+    )
+    latent: Mapping[Id, Share] = Field(
+        default_factory=dict,
+        validate_default=True,
+        description="Share of patients with a latent trigger point, by muscle (0 to 1).",
+    )
+    notes: Text | None = None
+
+    @field_validator("active", "latent", mode="after")
+    @classmethod
+    def _read_only(cls, shares: Mapping[str, float]) -> Mapping[str, float]:
+        return MappingProxyType(dict(shares))  # a frozen record's table must not change either
+
+    @field_serializer("active", "latent")
+    def _plain(self, shares: Mapping[str, float]) -> dict[str, float]:
+        return dict(shares)
+
+    def __hash__(self) -> int:
+        return hash((self.id, self.condition, self.n, self.examined, *self.active.items(), *self.latent.items()))
+
+
+class MuscleGroup(Record):
+    """Muscles that people and the references name together ("the hamstrings", "the rotator cuff")."""
+
+    id: Id
+    name: Text
+    aliases: tuple[Term, ...] = ()
+    members: tuple[Id, ...] = Field(min_length=2, description="The muscles of the group, by id.")
+    sources: tuple[SourceRef, ...] = Field(min_length=1)
+
+
 class CatalogueFile(Record):
     """One catalogue file. Every section is optional; a catalogue is the union of its files."""
 
@@ -229,3 +318,6 @@ class CatalogueFile(Record):
     movements: tuple[Movement, ...] = ()
     aggravators: tuple[Aggravator, ...] = ()
     muscles: tuple[Muscle, ...] = ()
+    pain_guides: tuple[PainGuide, ...] = ()
+    prevalence: tuple[PrevalenceStudy, ...] = ()
+    groups: tuple[MuscleGroup, ...] = ()

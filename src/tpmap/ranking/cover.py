@@ -35,6 +35,7 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from ..catalogue.records import Side
+from ..errors import wrong_type
 from .query import Site
 from .results import EXPLAINING, Candidate, Ranking
 
@@ -115,6 +116,8 @@ class _Group:
 
 def smallest_cover(ranking: Ranking) -> Cover:
     """The smallest set of candidates of ``ranking`` that together explain all its painful places."""
+    if not isinstance(ranking, Ranking):
+        raise wrong_type("ranking", "a Ranking (see tpmap.rank)", ranking)
     labels = tuple(dict.fromkeys(site_label(site) for site in ranking.query.sites))
     index = {label: i for i, label in enumerate(labels)}
     site_bits = tuple(1 << index[site_label(site)] for site in ranking.query.sites)

@@ -37,9 +37,18 @@ from typing import Literal, TypeAlias
 from ..catalogue.catalogue import Catalogue
 from ..catalogue.records import Aggravator, Movement, Side
 from ..catalogue.text import close_matches, normalise
-from ..errors import AmbiguousNameError, UnknownNameError
+from ..errors import AmbiguousNameError, UnknownNameError, wrong_type
 
-__all__ = ["LAY_WORDS", "Resolution", "resolve", "resolve_term"]
+__all__ = [
+    "LAY_WORDS",
+    "Resolution",
+    "content_words",
+    "known_words",
+    "phrase_readings",
+    "resolve",
+    "resolve_term",
+    "term_key",
+]
 
 LAY_WORDS: dict[str, str] = {
     "outside": "lateral",
@@ -126,6 +135,7 @@ class _Index:
     by_words: dict[frozenset[str], frozenset[tuple[Kind, str]]]
     vocabulary: frozenset[str]
     names: tuple[str, ...]
+    words: frozenset[str]
 
 
 _INDEXES: weakref.WeakKeyDictionary[Catalogue, _Index] = weakref.WeakKeyDictionary()
@@ -133,6 +143,10 @@ _INDEXES: weakref.WeakKeyDictionary[Catalogue, _Index] = weakref.WeakKeyDictiona
 
 def resolve(catalogue: Catalogue, phrase: str) -> Resolution:
     """Read ``phrase`` as a region or a condition of ``catalogue`` (see the module docstring)."""
+    if not isinstance(catalogue, Catalogue):
+        raise wrong_type("catalogue", "a Catalogue (see tpmap.load_catalogue)", catalogue)
+    if not isinstance(phrase, str):
+        raise wrong_type("phrase", "a string", phrase)
     index = _index(catalogue)
     text = normalise(phrase)
     words = re.findall(r"[a-z0-9']+", text)
@@ -180,14 +194,41 @@ def _one(
     return Resolution(phrase, kind, ident, side, how)
 
 
+def phrase_readings(catalogue: Catalogue, phrase: str) -> tuple[Literal["exact", "words"], frozenset[tuple[Kind, str]]]:
+    """Every reading of ``phrase`` taken whole, for readers of longer text: its exact name, else the names
+    with the same content words (no partial matches). Sides are left to the caller; empty if none.
+
+    >>> import tpmap
+    >>> phrase_readings(tpmap.load_catalogue(), "the outer elbow")
+    ('words', frozenset({('region', 'lateral_elbow')}))
+    """
+    index = _index(catalogue)
+    text = normalise(phrase)
+    found = index.exact.get(text)
+    if found is not None:
+        return "exact", frozenset((found,))
+    key = _content_words(text, index.vocabulary)
+    return "words", index.by_words.get(key, frozenset()) if key else frozenset()
+
+
+def content_words(catalogue: Catalogue, phrase: str) -> frozenset[str]:
+    """The words of ``phrase`` that say where, folded as names are matched ("back" -> "posterior")."""
+    return _content_words(normalise(phrase), _index(catalogue).vocabulary)
+
+
+def known_words(catalogue: Catalogue) -> frozenset[str]:
+    """Every word of every region and condition name and lay term, as written (for spelling checks)."""
+    return _index(catalogue).words
+
+
 def _content_words(text: str, vocabulary: frozenset[str] = frozenset()) -> frozenset[str]:
     words: set[str] = set()
     for raw in re.findall(r"[a-z0-9']+", text):
         if raw in FILLER or raw in SIDE_WORDS:
             continue
         word = LAY_WORDS.get(raw, raw)
-        if word not in vocabulary and word.endswith("s") and word[:-1] in vocabulary:
-            word = word[:-1]  # "shoulders" -> "shoulder"
+        if word.endswith("s") and word[:-1] in vocabulary:
+            word = word[:-1]  # "shoulders" -> "shoulder", "eyes" -> "eye" (both may be lay terms)
         words.add(word)
     return frozenset(words)
 
@@ -216,6 +257,7 @@ def _index(catalogue: Catalogue) -> _Index:
         {key: frozenset(targets) for key, targets in by_words.items()},
         vocabulary,
         tuple(sorted(exact)),
+        frozenset(word for name in exact for word in re.findall(r"[a-z0-9']+", name)),
     )
     _INDEXES[catalogue] = index
     return index
@@ -257,6 +299,8 @@ TERM_FILLER = FILLER | frozenset(
         "be",
         "being",
         "too",
+        "that",
+        "this",
         "very",
         "much",
         "lot",
@@ -307,6 +351,15 @@ def resolve_term(entries: Mapping[str, Named], phrase: str, kind: str) -> str:
             return winners[0]
         raise AmbiguousNameError(kind, phrase, [f"{entries[i].name.lower()} ({i})" for i in winners])
     raise UnknownNameError(kind, phrase, _closest(entries, said, wanted))
+
+
+def term_key(text: str) -> frozenset[str]:
+    """The words of a movement or factor that say which one it is, crudely stemmed ("reaching" -> "reach").
+
+    >>> sorted(term_key("when I'm reaching behind my back"))
+    ['back', 'behind', 'reach']
+    """
+    return _stems(text)
 
 
 def _stem(word: str) -> str:

@@ -17,6 +17,7 @@ read is kept in ``Query.readings`` so a person can check it. The report's fields
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Annotated, Literal, TypedDict, Unpack
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -24,10 +25,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..catalogue.catalogue import Catalogue
 from ..catalogue.records import SENSATIONS, Sensation, Side
 from ..catalogue.text import close_matches, normalise
-from ..errors import ArgumentTypeError, QueryError, UnknownNameError, wrong_type
+from ..errors import AmbiguousNameError, ArgumentTypeError, QueryError, UnknownNameError, wrong_type
 from .lexicon import resolve, resolve_term
+from .reader import Reading, read_report, sensation_named
 
-__all__ = ["Absent", "Mode", "Query", "ReportFields", "Site", "build_query"]
+__all__ = ["Absent", "Mode", "Query", "ReportFields", "Site", "Spot", "build_query"]
 
 Mode = Literal["active", "latent"]
 """``active``: the pain comes on its own (spontaneous); ``latent``: it appears only when a spot is pressed."""
@@ -55,6 +57,17 @@ class ReportFields(TypedDict, total=False):
     """What makes it worse (ids, names or the words people use)."""
     mode: Mode
     """``"active"`` (pain comes on its own) or ``"latent"`` (only when pressed)."""
+    all_flags: bool
+    """Show every "Rule out first" note that fits the report, not only the most relevant three."""
+    strict: bool
+    """Refuse a description that can be read more than one way (:class:`~tpmap.errors.AmbiguousNameError`),
+    instead of choosing the best reading and saying so in a note."""
+    tender: Iterable[str]
+    """Places where pressing finds a tender spot that reproduces the pain (examination)."""
+    not_tender: Iterable[str]
+    """Places pressed during examination that were not tender."""
+    ruled_out: Iterable[str]
+    """Conditions that have been checked and ruled out: not evidence for them (see ``docs/reasoning.md``)."""
 
 
 REPORT_FIELDS: tuple[str, ...] = tuple(ReportFields.__annotations__)
@@ -82,6 +95,14 @@ class Absent(_Record):
     phrase: str | None = None
 
 
+class Spot(_Record):
+    """A place pressed during examination (tender or not)."""
+
+    region: str
+    side: Side | None = None
+    phrase: str | None = None
+
+
 class Query(_Record):
     """A whole pain report, with every name already resolved to catalogue ids."""
 
@@ -91,7 +112,14 @@ class Query(_Record):
     movements: tuple[str, ...] = ()
     aggravators: tuple[str, ...] = ()
     mode: Mode = "active"
+    all_flags: bool = Field(default=False, description="Show every fitting red flag, not only the first three.")
     readings: tuple[str, ...] = Field(default=(), description="How free-text phrases were read.")
+    tender: tuple[Spot, ...] = Field(default=(), description="Tender spots that reproduce the pain.")
+    not_tender: tuple[Spot, ...] = Field(default=(), description="Places pressed and not tender.")
+    ruled_out: tuple[str, ...] = Field(default=(), description="Conditions checked and ruled out.")
+    descriptions: tuple[Reading, ...] = Field(
+        default=(), description="Each free-text description as read, with the spans of its findings."
+    )
 
     def sides(self) -> tuple[Side, ...]:
         """The sides the report names, sorted; empty if it names none."""
@@ -104,15 +132,19 @@ def build_query(catalogue: Catalogue, *sites: str | Site, **report: Unpack[Repor
 
     Args:
         catalogue: whose regions, conditions and vocabularies the names are resolved against.
-        *sites: places that hurt: free text ("outside of the elbow"), region ids, or :class:`Site` records
-            (whose ``region`` may also be written in words). A phrase that names a condition ("tennis elbow")
-            is taken as a condition.
+        *sites: places that hurt: region ids, :class:`Site` records (whose ``region`` may also be written in
+            words), or whole descriptions in plain words ("numb and tingling little finger, worse when I grip,
+            not in my wrist"). A description is read by :func:`tpmap.read_report`: what it says (places, places
+            that do not hurt, sensations, conditions named or ruled out, movements, aggravators, intensity)
+            joins the report, and the reading, with the spans of its words, is kept in ``Query.descriptions``.
         **report: the other fields of the report, :class:`ReportFields`: ``side``, ``sensations``,
-            ``intensity``, ``absent``, ``conditions``, ``movements``, ``aggravators`` and ``mode``.
+            ``intensity``, ``absent``, ``conditions``, ``movements``, ``aggravators``, ``mode``, ``all_flags``,
+            ``strict``, ``tender``, ``not_tender`` and ``ruled_out``.
 
     Raises:
         UnknownNameError: a phrase or name matches nothing; the message lists close matches.
-        AmbiguousNameError: a phrase has several readings; the message lists them.
+        AmbiguousNameError: a phrase has several readings, or (with ``strict=True``) a description was read one
+            way of several; the message lists them.
         QueryError: the report is empty, or a side, sensation, intensity or mode is not valid.
         ArgumentTypeError: an argument has the wrong type, or a keyword is not a report field.
     """
@@ -129,6 +161,9 @@ def build_query(catalogue: Catalogue, *sites: str | Site, **report: Unpack[Repor
     side = report.get("side")
     mode = report.get("mode", "active")
     intensity = report.get("intensity")
+    all_flags = report.get("all_flags", False)
+    if not isinstance(all_flags, bool):
+        raise wrong_type("all_flags", "True or False", all_flags)
     if side is not None and not isinstance(side, str):
         raise wrong_type("side", "'left', 'right' or None", side)
     if side not in (None, "left", "right"):
@@ -150,12 +185,40 @@ def build_query(catalogue: Catalogue, *sites: str | Site, **report: Unpack[Repor
     movements = _strings(report.get("movements", ()), "movements")
     aggravators = _strings(report.get("aggravators", ()), "aggravators")
 
+    strict = report.get("strict", False)
+    if not isinstance(strict, bool):
+        raise wrong_type("strict", "True or False", strict)
+    tender = _strings(report.get("tender", ()), "tender")
+    not_tender = _strings(report.get("not_tender", ()), "not_tender")
+    ruled_out = _strings(report.get("ruled_out", ()), "ruled_out")
+
     feelings = tuple(dict.fromkeys(_sensation(s) for s in sensations))
     readings: list[str] = []
     condition_ids = [catalogue.condition(name).id for name in conditions]
+    ruled_out_ids = [catalogue.condition(name).id for name in ruled_out]
+
+    # Whole descriptions are read first; what they say joins the report's other fields.
+    described: list[Reading] = []
+    items: list[str | Site] = []
+    absent_items: list[str | Absent] = list(absent)
+    for item in sites:
+        if isinstance(item, str) and item not in catalogue.regions:
+            reading = read_report(catalogue, item)
+            if strict and reading.ambiguous:
+                raise AmbiguousNameError("description", item, reading.ambiguous)
+            described.append(reading)
+            found = _described(catalogue, reading, feelings, intensity, readings)
+            items += found.sites
+            absent_items += found.absent
+            condition_ids += found.conditions
+            ruled_out_ids += found.ruled_out
+            movements += found.movements
+            aggravators += found.aggravators
+        else:
+            items.append(item)
 
     resolved_sites: dict[tuple[str, Side | None], Site] = {}
-    for item in sites:
+    for item in items:
         site = _site(catalogue, item, side, feelings, intensity, readings, condition_ids)
         if site is None:
             continue
@@ -167,7 +230,7 @@ def build_query(catalogue: Catalogue, *sites: str | Site, **report: Unpack[Repor
         resolved_sites[key] = site
 
     resolved_absent: dict[tuple[str, Side | None], Absent] = {}
-    for absent_item in absent:
+    for absent_item in absent_items:
         place = _absent(catalogue, absent_item, side, readings)
         resolved_absent.setdefault((place.region, place.side), place)
     for key, place in resolved_absent.items():
@@ -181,15 +244,20 @@ def build_query(catalogue: Catalogue, *sites: str | Site, **report: Unpack[Repor
     query = Query(
         sites=tuple(resolved_sites.values()),
         absent=tuple(resolved_absent.values()),
-        conditions=tuple(dict.fromkeys(condition_ids)),
+        conditions=tuple(dict.fromkeys(c for c in condition_ids if c not in ruled_out_ids)),  # ruled out wins
         movements=tuple(dict.fromkeys(resolve_term(catalogue.movements, m, "movement") for m in movements)),
         aggravators=tuple(
             dict.fromkeys(resolve_term(catalogue.aggravators, a, "aggravating factor") for a in aggravators)
         ),
         mode=mode,
+        all_flags=all_flags,
         readings=tuple(readings),
+        tender=tuple(dict.fromkeys(_spot(catalogue, p, side) for p in tender)),
+        not_tender=tuple(dict.fromkeys(_spot(catalogue, p, side) for p in not_tender)),
+        ruled_out=tuple(dict.fromkeys(ruled_out_ids)),
+        descriptions=tuple(described),
     )
-    if not (query.sites or query.conditions or query.movements or query.aggravators):
+    if not (query.sites or query.conditions or query.movements or query.aggravators or query.tender):
         raise QueryError("the report is empty: give at least one painful place, condition, movement or aggravator")
     return query
 
@@ -211,10 +279,78 @@ def _same_side(a: Side | None, b: Side | None) -> bool:
 
 
 def _sensation(name: str) -> Sensation:
-    word = normalise(name).replace(" ", "_")
-    if word not in SENSATIONS:
+    found = sensation_named(name)  # an id or a lay word ("pins and needles")
+    if found is None:
+        word = normalise(name).replace(" ", "_")
         raise UnknownNameError("sensation", name, close_matches(word, SENSATIONS, cutoff=0.5) or SENSATIONS)
-    return word  # type: ignore[return-value]
+    return found
+
+
+def _spot(catalogue: Catalogue, phrase: str, side: Side | None) -> Spot:
+    """A place pressed in examination: a region id or one place in words."""
+    if phrase in catalogue.regions:
+        return Spot(region=phrase, side=_side_for(catalogue, phrase, side))
+    reading = resolve(catalogue, phrase)
+    if reading.kind != "region":
+        raise QueryError(f"{phrase!r} names a condition, not a place; a tender spot must be a place")
+    return Spot(region=reading.target, side=_side_for(catalogue, reading.target, reading.side or side), phrase=phrase)
+
+
+@dataclass
+class _Found:
+    sites: list[Site] = field(default_factory=list)
+    absent: list[Absent] = field(default_factory=list)
+    conditions: list[str] = field(default_factory=list)
+    ruled_out: list[str] = field(default_factory=list)
+    movements: tuple[str, ...] = ()
+    aggravators: tuple[str, ...] = ()
+
+
+def _described(
+    catalogue: Catalogue,
+    reading: Reading,
+    feelings: tuple[Sensation, ...],
+    intensity: int | None,
+    notes: list[str],
+) -> _Found:
+    """What a description read as, as report fields (ids), with a note on how each part was read."""
+    found = _Found()
+    strength = intensity if intensity is not None else (int(reading.intensity.subject) if reading.intensity else None)
+    for place in reading.places:
+        name = catalogue.regions[place.region].name
+        for side in _sides(place.side):
+            found.sites.append(
+                Site(
+                    region=place.region,
+                    side=side,
+                    sensations=tuple(dict.fromkeys((*place.sensations, *feelings))),
+                    intensity=strength,
+                    phrase=place.words,
+                )
+            )
+        side_note = f", {place.side} side" if place.side else ""
+        notes.append(f"read {place.words!r} as the region {name!r} ({place.region}{side_note})")
+    for place in reading.absent:
+        found.absent += [Absent(region=place.region, side=side, phrase=place.words) for side in _sides(place.side)]
+        notes.append(f"read 'no pain: {place.words}' as the region {catalogue.regions[place.region].name!r}")
+    for condition in reading.conditions:
+        found.conditions.append(condition.subject)
+        how = " (suspected)" if condition.status == "suspected" else ""
+        notes.append(f"read {condition.words!r} as the condition {catalogue.conditions[condition.subject].name!r}{how}")
+    for condition in reading.ruled_out:
+        found.ruled_out.append(condition.subject)
+        notes.append(f"read {condition.words!r} as ruled out: {catalogue.conditions[condition.subject].name!r}")
+    found.movements = tuple(m.subject for m in reading.movements)
+    found.aggravators = tuple(a.subject for a in reading.aggravators)
+    notes += reading.notes
+    if reading.unused:
+        notes.append("not used: " + ", ".join(repr(u.words) for u in reading.unused))
+    return found
+
+
+def _sides(side: str | None) -> tuple[Side | None, ...]:
+    """The sides a read side stands for: "both" is the place on each side."""
+    return ("left", "right") if side == "both" else (side,)  # type: ignore[return-value]
 
 
 def _site(

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..catalogue.records import SENSATIONS, Side
+from ..errors import whole_number, wrong_type
 from .results import Candidate, Ranking
 from .scoring import place_probability
 
@@ -78,7 +79,10 @@ class NextQuestion:
 
 def next_questions(ranking: Ranking, *, top: int = 8, limit: int = 5) -> tuple[NextQuestion, ...]:
     """The ``limit`` questions that would best separate the first ``top`` candidates of ``ranking``."""
-    leading = _leading(ranking, top)
+    if not isinstance(ranking, Ranking):
+        raise wrong_type("ranking", "a Ranking (see tpmap.rank)", ranking)
+    leading = _leading(ranking, whole_number("top", top))
+    whole_number("limit", limit)
     if len(leading) < 2 or limit < 1:
         return ()
     total = math.fsum(c.probability for c in leading)

@@ -3,7 +3,7 @@
 >>> import json, tpmap
 >>> report = ranking_report(tpmap.rank(tpmap.load_catalogue(), "outside of the elbow", side="right"), limit=3)
 >>> list(report)
-['query', 'candidates', 'notes', 'cover', 'next_questions', 'satellites']
+['query', 'reading', 'candidates', 'notes', 'cover', 'next_questions', 'satellites']
 >>> len(report["candidates"]), json.loads(json.dumps(report)) == report
 (3, True)
 """
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..errors import whole_number, wrong_type
 from .cover import smallest_cover
 from .questions import next_questions
 from .results import Ranking
@@ -19,10 +20,17 @@ from .satellites import satellites
 
 
 def ranking_report(ranking: Ranking, *, limit: int | None = None) -> dict[str, Any]:
-    """A JSON-ready view: the query, the first ``limit`` candidates, the notes, the smallest explaining set
-    (``cover``), the next questions and the satellites of the leading candidates."""
+    """A JSON-ready view: the query, how each free-text description was read (``reading``: every finding with
+    the character spans of its words, the notes and the words not used), the first ``limit`` candidates, the
+    notes, the smallest explaining set (``cover``), the next questions and the satellites of the leading
+    candidates."""
+    if not isinstance(ranking, Ranking):
+        raise wrong_type("ranking", "a Ranking (see tpmap.rank)", ranking)
+    if limit is not None:
+        whole_number("limit", limit)
     return {
-        "query": ranking.query.model_dump(mode="json"),
+        "query": ranking.query.model_dump(mode="json", exclude={"descriptions"}),
+        "reading": [reading.to_dict() for reading in ranking.query.descriptions],
         "candidates": [c.to_dict() for c in ranking.candidates[:limit]],
         "notes": list(ranking.notes),
         "cover": smallest_cover(ranking).to_dict(),

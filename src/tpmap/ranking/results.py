@@ -32,21 +32,78 @@ if TYPE_CHECKING:
     from .questions import NextQuestion
     from .satellites import Satellites
 
-__all__ = ["Candidate", "Evidence", "FindingKind", "Ranking", "Relation", "ZoneMatch", "rule_out"]
+__all__ = [
+    "RED_FLAG_LIMIT",
+    "Candidate",
+    "Evidence",
+    "FindingKind",
+    "Ranking",
+    "RedFlag",
+    "Relation",
+    "ZoneMatch",
+    "rule_out",
+]
 
-Relation = Literal["exact", "inside", "contains", "adjacent", "none", "listed", "not_listed"]
-FindingKind = Literal["site", "absent", "sensation", "condition", "movement", "aggravator"]
+Relation = Literal[
+    "exact", "inside", "contains", "adjacent", "none", "listed", "not_listed", "guides", "prevalence", "average"
+]
+"""How a finding relates to the muscle. For the frequency prior: ``guides`` (fitted from the pain guides' orders),
+``prevalence`` (the named condition's prevalence studies, shrunk toward the guides' prior) or ``average`` (no
+guide or study names the muscle)."""
+FindingKind = Literal[
+    "site", "absent", "sensation", "condition", "movement", "aggravator", "prior", "tender", "not_tender", "ruled_out"
+]
+"""What a finding is about; ``prior`` is how often the references name the muscle as the source, applied once."""
 ZoneMatch = Literal["essential", "spillover", "adjacent", "none"]
 EXPLAINING: tuple[Relation, ...] = ("exact", "inside", "contains")
 """The relations by which a zone explains a painful place (an adjacent zone does not)."""
 
 
-def rule_out(condition: str, note: str) -> str:
-    """The one wording of a red flag: what to rule out first, and why.
+RED_FLAG_LIMIT = 3
+"""How many "Rule out first" notes a ranking shows unless every fitting one is asked for (``all_flags``)."""
+
+RedFlagReason = Literal["named", "place", "ruled_out"]
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    """A serious condition to rule out first, and why it fits this report."""
+
+    condition: str
+    """The condition's id."""
+    name: str
+    note: str
+    reason: RedFlagReason
+    """``named``: the report names or suspects the condition; ``place``: a reported place overlaps its places;
+    ``ruled_out``: the report says it was checked and ruled out (the note says so)."""
+    places: tuple[str, ...] = ()
+    """The reported regions that overlap the condition's red-flag places (for ``place``)."""
+
+    def text(self) -> str:
+        """The note in the one wording of a red flag (see :func:`rule_out`)."""
+        return rule_out(self.name, self.note, ruled_out=self.reason == "ruled_out")
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready view of this red flag."""
+        return {
+            "condition": self.condition,
+            "note": self.note,
+            "reason": self.reason,
+            "places": list(self.places),
+        }
+
+
+def rule_out(condition: str, note: str, *, ruled_out: bool = False) -> str:
+    """The one wording of a red flag: what to rule out first, and why (or that it was reported ruled out).
 
     >>> rule_out("Angina", "chest pain on exertion needs a cardiac work-up")
     'Rule out first (Angina): chest pain on exertion needs a cardiac work-up'
+    >>> rule_out("Angina", "Exertional chest pain needs a cardiac work-up", ruled_out=True)
+    'Reported as ruled out (Angina): not evidence for it; if the pain changes, exertional chest pain needs a ...'
     """
+    if ruled_out:
+        watch = note[:1].lower() + note[1:]
+        return f"Reported as ruled out ({condition}): not evidence for it; if the pain changes, {watch}"
     return f"Rule out first ({condition}): {note}"
 
 
@@ -74,6 +131,8 @@ class Evidence:
     """The side of the place (sites, absent places and sensations at a site); None for a midline place."""
     site: int | None = None
     """Index of the place in ``Query.sites`` (site and sensation evidence) or ``Query.absent`` (absent)."""
+    coverage: float | None = None
+    """For a place that contains the muscle's zones: the share of the place's finest parts they cover (0–1)."""
 
     def describe(self, catalogue: Catalogue) -> str:
         """This evidence in plain words."""
@@ -84,11 +143,17 @@ class Evidence:
     def _reason(self, catalogue: Catalogue) -> str:
         zone_name = catalogue.regions[self.zone_region].name.lower() if self.zone_region else ""
         tp = f" of trigger point '{self.trigger_point}'" if self.trigger_point else ""
+        if self.kind == "prior":
+            return {
+                "guides": "its worth fitted once from every pain guide's order",
+                "prevalence": "its prevalence in the condition's studies, shrunk toward the pain guides' prior",
+            }.get(self.relation, "no pain guide or study names it: the catalogue's baseline")
         if self.kind == "site":
+            share = f", covering {self.coverage:.0%} of it" if self.coverage is not None else ""
             return {
                 "exact": f"exactly in the {self.zone} zone{tp}",
                 "inside": f"inside the {self.zone} zone{tp} ({zone_name})",
-                "contains": f"the {self.zone} zone{tp} ({zone_name}) lies in this area",
+                "contains": f"the {self.zone} zone{tp} ({zone_name}) lies in this area{share}",
                 "adjacent": f"next to the {self.zone} zone{tp} ({zone_name})",
             }.get(self.relation, "no zone of this muscle reaches here")
         if self.kind == "absent":
@@ -103,6 +168,13 @@ class Evidence:
             "condition": "this muscle's pattern is known to mimic it" if listed else "not known to mimic it",
             "movement": "this muscle is known to restrict it" if listed else "not known to restrict it",
             "aggravator": "known to aggravate this muscle" if listed else "not listed for this muscle",
+            "tender": "a trigger point of this muscle lies here" if listed else "no trigger point of this muscle here",
+            "not_tender": "against: a trigger point of this muscle lies here"
+            if listed
+            else "fits: no trigger point of this muscle here",
+            "ruled_out": "its pattern mimics it: checked and ruled out, so the muscle may be the cause"
+            if listed
+            else "not known to mimic it",
         }[self.kind]
 
     def to_dict(self) -> dict[str, Any]:
@@ -115,6 +187,7 @@ class Evidence:
             "zone": self.zone,
             "zone_region": self.zone_region,
             "trigger_point": self.trigger_point,
+            "coverage": None if self.coverage is None else round(self.coverage, 4),
             "contribution": round(self.contribution, 4),
         }
 
@@ -133,7 +206,8 @@ class Candidate:
     catalogue: Catalogue = field(repr=False, compare=False)
     """The catalogue the candidate was ranked in (for region names in explanations)."""
     red_flags: tuple[tuple[str, str], ...] = ()
-    """(condition name, what to rule out first) for each serious condition this muscle's pattern mimics."""
+    """(condition name, what to rule out first) for each serious condition this muscle's pattern mimics. The
+    ranking shows the ones that fit the report, once (:attr:`Ranking.red_flags`)."""
     shared_rank: int = 0
     """1 + the number of candidates scored strictly higher: candidates with equal scores share it, since the
     order among them (by muscle id) says nothing."""
@@ -179,7 +253,8 @@ class Candidate:
         return "; ".join(parts) if parts else "no finding points to this muscle"
 
     def notes(self) -> tuple[str, ...]:
-        """The red flags of the conditions this muscle's pattern can mimic, in plain words."""
+        """The red flags of every condition this muscle's pattern can mimic, in plain words (whether or not they
+        fit the report: the ranking's notes hold those that do)."""
         return tuple(rule_out(name, note) for name, note in self.red_flags)
 
     def explain(self) -> str:
@@ -190,7 +265,6 @@ class Candidate:
             f"probability {self.probability:.1%} (relative to the other muscles in the catalogue)"
         ]
         lines += [f"  {e.describe(self.catalogue)}" for e in self.evidence]
-        lines += [f"  {note}" for note in self.notes()]
         return "\n".join(lines)
 
     def chart(self) -> Chart:
@@ -217,7 +291,6 @@ class Candidate:
             "summary": self.summary(),
             "evidence": [e.to_dict() for e in self.evidence],
             "red_flags": [{"condition": name, "note": note} for name, note in self.red_flags],
-            "notes": list(self.notes()),
         }
 
 
@@ -235,6 +308,10 @@ class Ranking(Sequence[Candidate]):
     notes: tuple[str, ...]
     catalogue: Catalogue = field(repr=False, compare=False)
     weights: Weights = DEFAULT_WEIGHTS
+    red_flags: tuple[RedFlag, ...] = ()
+    """The serious conditions to rule out first that fit this report, most relevant first (also in ``notes``):
+    those named or suspected, then those whose places overlap the report's; at most :data:`RED_FLAG_LIMIT`
+    unless the report asks for all (``all_flags``)."""
 
     @overload
     def __getitem__(self, index: int) -> Candidate: ...

@@ -30,6 +30,7 @@ from typing import Any
 
 from ..catalogue.catalogue import Catalogue
 from ..catalogue.records import Side
+from ..errors import whole_number, wrong_type
 from .results import Candidate, Ranking
 
 __all__ = ["KeyCandidate", "Satellite", "Satellites", "satellites"]
@@ -83,6 +84,9 @@ class Satellites:
 
 def satellites(ranking: Ranking, *, top: int = 5) -> Satellites:
     """Likely satellites of the first ``top`` candidates of ``ranking`` (see the module notes)."""
+    if not isinstance(ranking, Ranking):
+        raise wrong_type("ranking", "a Ranking (see tpmap.rank)", ranking)
+    whole_number("top", top)
     catalogue = ranking.catalogue
     leading = list(ranking[:top])
     ranks = {(c.muscle.id, c.side): c.rank for c in ranking}

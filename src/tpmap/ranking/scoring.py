@@ -11,6 +11,9 @@ The model, in short (``docs/reasoning.md`` has the whole of it):
   on a compatible side: the place *is* the zone (exact), lies *inside* a coarser zone, *contains* the zone
   (the report is coarser than the drawing), is *adjacent* to it, or none of these.
   Essential ≫ spillover ≫ adjacent ≫ none. A matched zone never counts against a muscle.
+- A broad place that contains a muscle's zones counts by how much of it they cover. How often the references
+  name each muscle as the source (pain-guide orders, and the prevalence studies of a named condition) is one
+  more evidence item, fitted once per catalogue and applied once per report.
 - The score is the sum of the contributions (exactly rounded, so the order of findings never matters);
   probabilities are a softmax of the scores over every candidate in the catalogue: they say how the
   candidates compare with each other, not how likely any trigger point is to be the cause.
@@ -29,15 +32,27 @@ from __future__ import annotations
 
 import math
 import weakref
-from collections.abc import Iterator, Mapping
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Unpack
 
 from ..catalogue.catalogue import Catalogue, Zone
-from ..catalogue.records import Aggravator, Condition, Movement, Muscle, Side
+from ..catalogue.records import Aggravator, Condition, Movement, Muscle, PainGuide, Side
 from ..errors import wrong_type
 from .query import Mode, Query, ReportFields, Site, build_query
-from .results import Candidate, Evidence, FindingKind, Ranking, Relation, place_text, rule_out
+from .results import (
+    EXPLAINING,
+    RED_FLAG_LIMIT,
+    Candidate,
+    Evidence,
+    FindingKind,
+    Ranking,
+    RedFlag,
+    Relation,
+    place_text,
+)
 from .weights import DEFAULT_WEIGHTS, Weights
 
 __all__ = ["place_probability", "rank", "score_query"]
@@ -69,11 +84,15 @@ def score_query(catalogue: Catalogue, query: Query, weights: Weights = DEFAULT_W
         raise wrong_type("weights", "a Weights record", weights)
     tables = _tables(catalogue)
     background = tables.background(weights)
+    priors = tables.prior(weights).evidence(query.conditions, query.mode)
     sides: tuple[Side | None, ...] = query.sides() or (None,)
     scored: list[tuple[float, str, str, Muscle, Side | None, tuple[Evidence, ...]]] = []
     for muscle in catalogue.muscles.values():
+        prior = priors.get(muscle.id)
         for side in sides:
             evidence = tuple(_evidence(tables, muscle, side, query, weights, background))
+            if prior is not None:  # once per report, after the findings: how often the muscle is the source
+                evidence = (*evidence, prior)
             score = math.fsum(e.contribution for e in evidence)
             scored.append((-score, muscle.id, side or "", muscle, side, evidence))
     scored.sort(key=lambda row: row[:3])
@@ -97,7 +116,9 @@ def score_query(catalogue: Catalogue, query: Query, weights: Weights = DEFAULT_W
         )
         for position, ((neg_score, _, _, muscle, side, evidence), w) in enumerate(zip(scored, weights_, strict=True), 1)
     )
-    return Ranking(query, candidates, tuple(_notes(catalogue, query, len(candidates))), catalogue, weights)
+    flags, more = _red_flags(tables, query)
+    notes = _notes(query, len(candidates), flags, more)
+    return Ranking(query, candidates, tuple(notes), catalogue, weights, red_flags=flags)
 
 
 def place_probability(
@@ -118,10 +139,11 @@ def place_probability(
     0.9
     """
     spillover = _spillover(weights, mode, None)
-    return _best_match(_tables(catalogue), muscle, muscle_side, region, place_side, weights, spillover).probability
+    tables = _tables(catalogue)
+    return _best_match(tables, muscle, muscle_side, region, place_side, weights, spillover, coverage=True).probability
 
 
-def _notes(catalogue: Catalogue, query: Query, count: int) -> list[str]:
+def _notes(query: Query, count: int, flags: tuple[RedFlag, ...], more: int) -> list[str]:
     notes = [
         f"Probabilities are relative to the {count} candidates (muscle and side) in this catalogue; "
         "they are not the chance that a trigger point is the cause. tpmap is an educational aid, not a diagnosis."
@@ -129,11 +151,67 @@ def _notes(catalogue: Catalogue, query: Query, count: int) -> list[str]:
     notes += list(query.readings)
     if not query.sides():
         notes.append("No side was given: sides are not compared.")
-    for cid in query.conditions:
-        condition = catalogue.conditions[cid]
-        if condition.red_flag:
-            notes.append(rule_out(condition.name, condition.red_flag))
+    notes += [flag.text() for flag in flags]
+    if more:
+        notes.append(
+            f"{more} more serious condition{'s' if more > 1 else ''} to rule out fit{'' if more > 1 else 's'} "
+            "this report: ask for all red flags (all_flags=True, or --all-flags) to see them."
+        )
     return notes
+
+
+def _red_flags(tables: _Tables, query: Query) -> tuple[tuple[RedFlag, ...], int]:
+    """The red flags that fit the report, most relevant first, and how many more were left out.
+
+    Named or suspected conditions come first, in the report's order. Then conditions whose red-flag places
+    overlap a reported place: the place is one of them or lies inside one, or (a broad report) contains one.
+    Those overlapping more reported places come first; then those where a place lies within a red-flag place
+    before those where it only contains one, the nearest red-flag place first (pain in the upper teeth fits
+    "teeth" better than "head"); then by id.
+    """
+    conditions = tables.catalogue.conditions
+    named = [
+        RedFlag(cid, conditions[cid].name, conditions[cid].red_flag or "", "named")
+        for cid in query.conditions
+        if conditions[cid].red_flag
+    ]
+    named += [  # checked and ruled out: the note says so, and what to watch for (no place flag repeats it)
+        RedFlag(cid, conditions[cid].name, conditions[cid].red_flag or "", "ruled_out")
+        for cid in query.ruled_out
+        if conditions[cid].red_flag
+    ]
+    within = tables.within
+    ranked: list[tuple[int, tuple[int, int], str, RedFlag]] = []
+    for cid, condition in conditions.items():
+        if cid in query.conditions or cid in query.ruled_out or not condition.red_flag:
+            continue
+        if not condition.red_flag_places:
+            continue
+        places: dict[str, None] = {}
+        best = (-1, 0)
+        for site in query.sites:
+            for place in condition.red_flag_places:
+                if place in within[site.region]:  # the site is the place or lies inside it: deeper is nearer
+                    fit = (1, len(within[place]))
+                elif site.region in within[place]:  # a broad site containing the place: shallower is nearer
+                    fit = (0, -len(within[place]))
+                else:
+                    continue
+                places[site.region] = None
+                best = max(best, fit)
+        if places:
+            ranked.append(
+                (
+                    -len(places),
+                    (-best[0], -best[1]),
+                    cid,
+                    RedFlag(cid, condition.name, condition.red_flag, "place", tuple(places)),
+                )
+            )
+    flags = (*named, *(flag for *_, flag in sorted(ranked, key=lambda row: row[:3])))
+    if query.all_flags or len(flags) <= RED_FLAG_LIMIT:
+        return flags, 0
+    return flags[:RED_FLAG_LIMIT], len(flags) - RED_FLAG_LIMIT
 
 
 # ------------------------------------------------------------------------------------------ tables
@@ -150,6 +228,11 @@ class _Tables:
         self.within = {rid: frozenset((rid, *catalogue.ancestors(rid))) for rid in catalogue.regions}
         """Each region and every region containing it: ``a`` lies within ``b`` when ``b in within[a]``."""
         self.adjacent = {rid: catalogue.adjacent(rid) for rid in catalogue.regions}
+        self.leaves = {
+            rid: frozenset(r for r in (rid, *catalogue.descendants(rid)) if not catalogue.children(r))
+            for rid in catalogue.regions
+        }
+        """The finest parts of each region (those with no parts of their own): the unit of coverage."""
         self.zones = {mid: catalogue.zones(mid) for mid in catalogue.muscles}
         self.red_flags = {
             mid: tuple(
@@ -160,11 +243,19 @@ class _Tables:
             for mid, muscle in catalogue.muscles.items()
         }
         self._backgrounds: dict[Weights, _Background] = {}
+        self._priors: dict[Weights, _Prior] = {}
 
     def background(self, weights: Weights) -> _Background:
         cached = self._backgrounds.get(weights)
         if cached is None:
             cached = self._backgrounds[weights] = _Background(self, weights)
+        return cached
+
+    def prior(self, weights: Weights) -> _Prior:
+        """The frequency prior, fitted on first use and kept for the catalogue's lifetime."""
+        cached = self._priors.get(weights)
+        if cached is None:
+            cached = self._priors[weights] = _Prior(self, weights)
         return cached
 
 
@@ -189,6 +280,7 @@ class _Match:
     probability: float
     relation: Relation
     zone: Zone | None
+    coverage: float | None = None
 
 
 def _best_match(
@@ -199,14 +291,21 @@ def _best_match(
     place_side: Side | None,
     weights: Weights,
     spillover: float,
+    *,
+    coverage: bool = False,
 ) -> _Match:
-    """How well any zone of the muscle (on ``side``) explains pain at ``region`` on ``place_side``."""
+    """How well any zone of the muscle (on ``side``) explains pain at ``region`` on ``place_side``.
+
+    With ``coverage`` (painful places), zones lying inside the place count by how much of it they cover (see
+    :func:`_covered`); without it (places that do not hurt), any zone inside the place would make it hurt.
+    """
     best = _Match(weights.none, "none", None)
     best_key: tuple[float, int, int] = (weights.none, 9, 9)
     paired = tables.paired
     check_side = place_side is not None and paired[region]
     region_within = tables.within[region]
     near = tables.adjacent[region]
+    inner: list[Zone] = []
     for index, zone in enumerate(tables.zones[muscle_id]):
         if check_side and paired[zone.region] and place_side not in zone.sides(side):
             continue
@@ -217,6 +316,9 @@ def _best_match(
         elif zone.region in region_within:
             relation, probability = "inside", base * weights.inside
         elif region in tables.within[zone.region]:
+            if coverage:
+                inner.append(zone)
+                continue
             relation, probability = "contains", base
         elif zone.region in near:
             relation = "adjacent"
@@ -226,7 +328,33 @@ def _best_match(
         key = (probability, -_RELATION_ORDER[relation], -index)
         if key > best_key:
             best, best_key = _Match(probability, relation, zone), key
+    if inner:
+        covered = _covered(tables, region, inner, weights, spillover)
+        if (covered.probability, -_RELATION_ORDER["contains"]) > best_key[:2]:
+            best = covered
     return best
+
+
+def _covered(tables: _Tables, region: str, zones: list[Zone], weights: Weights, spillover: float) -> _Match:
+    """P(pain reported at ``region`` | muscle) from the muscle's zones lying inside it, by how much they cover.
+
+    The region's finest parts are counted: e = the share under an essential zone, s = the share under a
+    spillover zone only. P = f × q + (1 − f) × (q(essential) × e + q(spillover) × s), where q is the best zone
+    kind's probability and f is ``Weights.coverage_floor``: a zone filling the area earns what an exact match
+    earns; one in a corner earns about f of it.
+    """
+    leaves = tables.leaves[region]
+    essential = frozenset().union(*(tables.leaves[z.region] for z in zones if z.kind == "essential"))
+    spilled = frozenset().union(*(tables.leaves[z.region] for z in zones if z.kind == "spillover")) - essential
+    share_e, share_s = len(essential & leaves) / len(leaves), len(spilled & leaves) / len(leaves)
+    top = weights.essential if essential else spillover
+    probability = weights.coverage_floor * top + (1.0 - weights.coverage_floor) * (
+        weights.essential * share_e + spillover * share_s
+    )
+    # The zone named in the evidence: the widest of the best kind (first in the catalogue on a tie).
+    kind = "essential" if essential else "spillover"
+    zone = max((z for z in zones if z.kind == kind), key=lambda z: len(tables.leaves[z.region]))
+    return _Match(probability, "contains", zone, share_e + share_s)
 
 
 def _spillover(weights: Weights, mode: Mode, intensity: int | None) -> float:
@@ -246,7 +374,7 @@ def _evidence(
     regions = tables.regions
     for index, site in enumerate(query.sites):
         spill = _spillover(weights, query.mode, site.intensity)
-        match = _best_match(tables, muscle.id, side, site.region, site.side, weights, spill)
+        match = _best_match(tables, muscle.id, side, site.region, site.side, weights, spill, coverage=True)
         ratio = math.log(match.probability / bg.site(site.region, spill))
         if match.relation in ("exact", "inside", "contains"):
             ratio = max(ratio, 0.0)  # a zone that covers the place never counts against the muscle
@@ -304,6 +432,65 @@ def _evidence(
                 "listed" if listed else "not_listed",
                 math.log(p / bg.listed(kind, ident)),
             )
+    yield from _examination(catalogue, muscle, side, query, weights)
+
+
+_EXAMINATION: weakref.WeakKeyDictionary[Catalogue, dict[tuple[str, str, Weights], float]] = weakref.WeakKeyDictionary()
+
+
+def _examination(
+    catalogue: Catalogue, muscle: Muscle, side: Side | None, query: Query, weights: Weights
+) -> Iterator[Evidence]:
+    """Answers to the examination: spots tender (or not) when pressed, and conditions ruled out.
+
+    A spot is tender with ``Weights.tender_here`` when a trigger point of the muscle (on the same side) lies in
+    it and ``Weights.tender_elsewhere`` otherwise; a ruled-out condition has ``Weights.ruled_out_listed`` for the
+    muscles that mimic it and ``Weights.condition_not_listed`` for the others. Each is a log ratio against the
+    mean over the catalogue's muscles, like every other finding.
+    """
+    means = _EXAMINATION.setdefault(catalogue, {})
+    spots = [(True, spot) for spot in query.tender] + [(False, spot) for spot in query.not_tender]
+    for index, (tender, spot) in enumerate(spots):
+        here = (spot.side is None or side is None or spot.side == side) and _holds_trigger_point(
+            catalogue, muscle, spot.region
+        )
+        p = weights.tender_here if here else weights.tender_elsewhere
+        key = ("tender", spot.region, weights)
+        if key not in means:
+            held = sum(_holds_trigger_point(catalogue, m, spot.region) for m in catalogue.muscles.values())
+            count = max(len(catalogue.muscles), 1)
+            means[key] = (held * weights.tender_here + (count - held) * weights.tender_elsewhere) / count
+        mean = means[key]
+        place = place_text(catalogue.regions[spot.region].name, spot.side)
+        yield Evidence(
+            "tender" if tender else "not_tender",
+            f"{'tender' if tender else 'not tender'} when pressed at {place}",
+            spot.region,
+            "listed" if here else "not_listed",
+            math.log(p / mean) if tender else math.log((1.0 - p) / (1.0 - mean)),
+            side=spot.side,
+            site=index if tender else index - len(query.tender),
+        )
+    for ident in query.ruled_out:
+        listed = ident in muscle.conditions
+        p = weights.ruled_out_listed if listed else weights.condition_not_listed
+        key = ("ruled_out", ident, weights)
+        if key not in means:
+            mimics = sum(ident in m.conditions for m in catalogue.muscles.values())
+            count = max(len(catalogue.muscles), 1)
+            means[key] = (mimics * weights.ruled_out_listed + (count - mimics) * weights.condition_not_listed) / count
+        yield Evidence(
+            "ruled_out",
+            f"ruled out: {catalogue.conditions[ident].name.lower()}",
+            ident,
+            "listed" if listed else "not_listed",
+            math.log(p / means[key]),
+        )
+
+
+def _holds_trigger_point(catalogue: Catalogue, muscle: Muscle, region: str) -> bool:
+    """Whether a trigger point of ``muscle`` lies in ``region`` (or in a part of it)."""
+    return any(catalogue.is_within(tp.location.region, region) for tp in muscle.trigger_points)
 
 
 def _zone_evidence(
@@ -322,6 +509,7 @@ def _zone_evidence(
         zone.trigger_point if zone else None,
         side=side,
         site=index,
+        coverage=match.coverage,
     )
 
 
@@ -347,10 +535,12 @@ class _Background:
         key = (region, spillover)
         cached = self._places.get(key)
         if cached is None:
-            matches = [
-                _best_match(self.tables, m.id, None, region, None, self.weights, spillover) for m in self.muscles
+            tables, weights = self.tables, self.weights
+            sites = [
+                _best_match(tables, m.id, None, region, None, weights, spillover, coverage=True) for m in self.muscles
             ]
-            present = math.fsum(m.probability for m in matches) / self.count if matches else self.weights.none
+            matches = [_best_match(tables, m.id, None, region, None, weights, spillover) for m in self.muscles]
+            present = math.fsum(m.probability for m in sites) / self.count if sites else weights.none
             covered = math.fsum(m.probability for m in matches if m.relation != "none") / self.count
             cached = self._places[key] = (present, covered)
         return cached
@@ -382,3 +572,197 @@ def _lists(muscle: Muscle, kind: str, ident: str) -> bool:
     return (
         ident in {"condition": muscle.conditions, "movement": muscle.movements, "aggravator": muscle.aggravators}[kind]
     )
+
+
+# ------------------------------------------------------------------------------------------ frequency prior
+
+
+class _Prior:
+    """How often each muscle is the source, as the references rank it: one worth per muscle, applied once per
+    report as an evidence item (``docs/reasoning.md``, "How often each muscle is the source").
+
+    The pain guides' orders are fitted together, once per catalogue, by a Plackett–Luce model whose item worth
+    for a guide of region A is ``worth(m) × P(A | m)``: the zones' own likelihood is a known offset, so the
+    fitted worth keeps only what the order says beyond "refers here". A Gamma(1 + s, s) prior on each worth
+    (``Weights.prior_pseudo_count``) shrinks it toward 1, the worth of a muscle in no guide's area. When the report
+    names a condition with prevalence studies, the studied muscles' worths move toward their prevalence.
+    """
+
+    def __init__(self, tables: _Tables, weights: Weights) -> None:
+        self.tables = tables
+        self.weights = weights
+        catalogue = tables.catalogue
+        self.guides = _guide_lists(tables, weights, list(catalogue.pain_guides.values()))
+        self.worth = _fit_guides(self.guides, catalogue.muscles, weights.prior_pseudo_count)
+        cited: dict[str, dict[str, None]] = {}
+        self.areas: Counter[str] = Counter()
+        """How many guides' areas each muscle refers to (it could have been listed in each)."""
+        self.named: Counter[str] = Counter()
+        """How many guides list it."""
+        for guide in self.guides:
+            for mid in guide.offsets:
+                cited.setdefault(mid, {}).update(dict.fromkeys(guide.sources))
+                self.areas[mid] += 1
+            self.named.update(guide.order)
+        self.cited = {mid: tuple(sources) for mid, sources in cited.items()}
+        self._cache: dict[tuple[tuple[str, ...], Mode], Mapping[str, Evidence]] = {}
+
+    def evidence(self, conditions: tuple[str, ...], mode: Mode) -> Mapping[str, Evidence]:
+        """The prior's evidence item for each muscle (none when no guide or study informs it)."""
+        key = (conditions, mode)
+        cached = self._cache.get(key)
+        if cached is None:
+            cached = self._cache[key] = self._evidence(conditions, mode)
+        return cached
+
+    def _evidence(self, conditions: tuple[str, ...], mode: Mode) -> Mapping[str, Evidence]:
+        catalogue = self.tables.catalogue
+        worth = dict(self.worth)
+        studied = _prevalence(catalogue, conditions, mode)
+        if studied:
+            weight = self.weights.prevalence_pseudo_n
+            shares = {mid: share for mid, (share, _, _) in studied.items()}
+            mean_share = math.fsum(shares.values()) / len(shares)
+            mean_worth = math.fsum(worth[mid] for mid in shares) / len(shares)
+            for mid, (share, patients, _) in studied.items():
+                target = mean_worth * share / mean_share if mean_share > 0 else worth[mid]
+                worth[mid] = (weight * worth[mid] + patients * target) / (weight + patients)
+        if not self.guides and not studied:
+            return {}
+        mean = math.fsum(worth.values()) / len(worth)
+        names = ", ".join(catalogue.conditions[c].name.lower() for c in conditions)
+        items: dict[str, Evidence] = {}
+        for mid, value in worth.items():
+            relation: Relation
+            if mid in studied:
+                share, patients, sources = studied[mid]
+                relation = "prevalence"
+                what = (
+                    f"{mode} trigger points in {share:.0%} of {patients} patients with {names} ({', '.join(sources)})"
+                )
+            elif mid in self.cited:
+                relation = "guides"
+                named, areas = self.named[mid] or "none", self.areas[mid]
+                guides = f"{areas} pain guide{'s' if areas > 1 else ''}"
+                what = f"named in {named} of {guides} for places it refers to ({', '.join(self.cited[mid])})"
+            else:
+                relation, what = "average", ""
+            finding = f"how often it is the source: {what}" if what else "how often it is the source"
+            items[mid] = Evidence("prior", finding, mid, relation, math.log(value / mean))
+        return items
+
+
+@dataclass(frozen=True)
+class _GuideList:
+    """One pain guide as the fit reads it: a top-L list over the muscles that refer to its region."""
+
+    blocks: tuple[tuple[str, ...], ...]
+    """The muscles it lists, most frequent first; members of one catalogue group listed next to each other form
+    one block, chosen together (the reference names the group, so the order inside it means nothing)."""
+    stages: int
+    """How many blocks were chosen among others (not the last one when nothing is left unlisted)."""
+    rest: tuple[str, ...]
+    """The muscles that refer to its region but that it does not list."""
+    offsets: Mapping[str, float]
+    """P(region | muscle) from the zones, for every muscle listed or not."""
+    sources: tuple[str, ...]
+
+    @property
+    def order(self) -> tuple[str, ...]:
+        return tuple(mid for block in self.blocks for mid in block)
+
+
+def _guide_lists(tables: _Tables, weights: Weights, guides: list[PainGuide]) -> list[_GuideList]:
+    """Each guide with the muscles that could have been listed: those whose zones explain its region."""
+    groups = [frozenset(group.members) for group in tables.catalogue.groups.values()]
+    lists = []
+    for guide in guides:
+        offsets = {}
+        for mid in tables.catalogue.muscles:
+            match = _best_match(tables, mid, None, guide.region, None, weights, weights.spillover, coverage=True)
+            if match.relation in EXPLAINING:
+                offsets[mid] = match.probability
+        blocks: list[list[str]] = []
+        for entry in guide.muscles:
+            if blocks and any({*blocks[-1], entry.muscle} <= group for group in groups):
+                blocks[-1].append(entry.muscle)
+            else:
+                blocks.append([entry.muscle])
+        rest = tuple(sorted(set(offsets) - {entry.muscle for entry in guide.muscles}))
+        sources = tuple(dict.fromkeys(ref.source for ref in guide.sources))
+        # With nothing left unlisted, the last block is "chosen" among itself alone: that stage says nothing.
+        stages = len(blocks) if rest else len(blocks) - 1
+        lists.append(_GuideList(tuple(tuple(b) for b in blocks), stages, rest, offsets, sources))
+    return lists
+
+
+def _fit_guides(lists: list[_GuideList], muscles: Iterable[str], strength: float) -> dict[str, float]:
+    """Each muscle's worth: the Plackett–Luce fit of every guide's order, by Hunter's MM algorithm.
+
+    A guide for region A is a top-L list: at stage t its t-th muscle is chosen among those not yet chosen, the
+    muscles it does not list among them (every muscle with a zone in or around A could have been listed); the
+    members of a block are chosen at one stage, each as if alone among the same muscles (Breslow's handling of
+    ties). Muscle m's worth in a guide is γ(m) × c(m), with c(m) = P(A | m) from the zones. With a
+    Gamma(1 + s, s) prior on each γ (s = ``strength``), each step sets γ(m) = (s + w(m)) / (s + Σ b(t) c(m) /
+    R(t)), where w(m) counts the stages m is chosen at, and the sum runs over every stage t (of every guide) at
+    which m was still unchosen, b(t) being how many muscles that stage chooses and R(t) the worth left then. It
+    converges to the posterior mode; a muscle in no guide's area keeps γ = 1.
+    """
+    worth = dict.fromkeys(muscles, 1.0)
+    lists = [guide for guide in lists if guide.stages > 0]
+    if not lists:
+        return worth
+    wins = Counter(mid for guide in lists for block in guide.blocks[: guide.stages] for mid in block)
+    involved = sorted({mid for guide in lists for mid in guide.offsets})
+    for _ in range(_FIT_STEPS):
+        spent = dict.fromkeys(involved, 0.0)
+        for guide in lists:
+            offsets = guide.offsets
+            unlisted = math.fsum(worth[mid] * offsets[mid] for mid in guide.rest)
+            items = [math.fsum(worth[mid] * offsets[mid] for mid in block) for block in guide.blocks]
+            listed = list(accumulate(reversed(items)))
+            listed.reverse()  # listed[t]: the worth of the listed muscles still unchosen at stage t
+            running = 0.0
+            for t, block in enumerate(guide.blocks):
+                if t < guide.stages:
+                    running += len(block) / (listed[t] + unlisted)
+                for mid in block:
+                    spent[mid] += offsets[mid] * running
+            for mid in guide.rest:  # never chosen: still there at every stage
+                spent[mid] += offsets[mid] * running
+        step = 0.0
+        for mid in involved:
+            new = (strength + wins[mid]) / (strength + spent[mid])
+            step = max(step, abs(math.log(new / worth[mid])))
+            worth[mid] = new
+        if step < _FIT_TOLERANCE:
+            break
+    return worth
+
+
+_FIT_STEPS = 10_000
+_FIT_TOLERANCE = 1e-12
+"""Iterations and the largest change of a log-worth that ends the fit (far below any printed digit)."""
+
+
+def _prevalence(
+    catalogue: Catalogue, conditions: tuple[str, ...], mode: Mode
+) -> dict[str, tuple[float, int, tuple[str, ...]]]:
+    """(share, patients, sources) of each muscle the named conditions' studies give a share for.
+
+    Shares are those of ``mode`` (active or latent trigger points), averaged over the studies weighted by their
+    number of patients; a muscle a study did not examine, or examined without reporting a share, is left out.
+    """
+    totals: dict[str, list[float]] = {}
+    patients: Counter[str] = Counter()
+    sources: dict[str, dict[str, None]] = {}
+    for study in catalogue.prevalence.values():
+        if study.condition not in conditions:
+            continue
+        for mid, share in (study.latent if mode == "latent" else study.active).items():
+            totals.setdefault(mid, []).append(study.n * share)
+            patients[mid] += study.n
+            sources.setdefault(mid, {}).update(dict.fromkeys(ref.source for ref in study.sources))
+    return {
+        mid: (math.fsum(parts) / patients[mid], patients[mid], tuple(sources[mid])) for mid, parts in totals.items()
+    }

@@ -41,6 +41,19 @@ class Weights:
     """A spot is tender and reproduces the pain when the muscle has a trigger point there (next questions)."""
     tender_elsewhere: float = 0.1
     """It is tender anyway: tender spots are common, and examination is imprecise."""
+    ruled_out_listed: float = 0.3
+    """A condition checked and ruled out, for a muscle whose pattern mimics it: the pain resembled it enough to be
+    checked, so the mimic stays a candidate, at half the weight of a condition named (``listed``)."""
+    coverage_floor: float = 0.5
+    """A reported area that contains a muscle's zones: the share of P(place | muscle) that any zone inside it
+    earns; the rest grows with the share of the area's finest parts the zones cover (essential at ``essential``,
+    spillover at ``spillover``). 1 would make a corner count as much as the whole area."""
+    prior_pseudo_count: float = 8.0
+    """Strength of the Gamma(1 + s, s) prior that shrinks each muscle's fitted pain-guide worth toward 1 (the
+    worth of a muscle no guide names), in pseudo-observations: higher, a weaker frequency prior."""
+    prevalence_pseudo_n: float = 30.0
+    """Patients' worth of the general prior when a condition's prevalence studies replace it: a study of n
+    patients moves a muscle's prior n / (n + this) of the way to its prevalence."""
 
 
 DEFAULT_WEIGHTS = Weights()

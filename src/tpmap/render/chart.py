@@ -28,7 +28,7 @@ from pathlib import Path
 
 from ..catalogue.catalogue import Catalogue, Zone
 from ..catalogue.records import Side, View, ZoneKind
-from ..errors import ChartError, MissingExtraError
+from ..errors import ChartError, MissingExtraError, whole_number, wrong_type
 from ..ranking.results import Ranking
 from .body import BodyChart, BodyView, Point, Shape, ShapeSide, load_body
 
@@ -79,17 +79,24 @@ class Chart:
         """Write the chart to ``path``: ``.svg`` as text, ``.png`` rendered (needs the ``png`` extra).
 
         Raises:
-            ChartError: the suffix is neither ``.svg`` nor ``.png``, or PNG output is asked for without the
-                ``png`` extra installed.
+            ChartError: the suffix is neither ``.svg`` nor ``.png``, the path is a folder or cannot be written,
+                or PNG output is asked for without the ``png`` extra installed.
+            ArgumentTypeError: ``path`` is not a path.
         """
+        if not isinstance(path, str | os.PathLike):
+            raise wrong_type("path", "a file path", path)
         target = Path(path)
         suffix = target.suffix.lower()
-        if suffix == ".svg":
-            target.write_text(self.svg, encoding="utf-8")
-        elif suffix == ".png":
-            target.write_bytes(png_bytes(self.svg))
-        else:
+        if suffix not in SUFFIXES:
             raise ChartError(f"cannot save a chart as {target.name!r}: use a {' or '.join(SUFFIXES)} file name")
+        if "\x00" in str(target) or target.is_dir():
+            what = "it is a folder" if "\x00" not in str(target) else "the name contains a NUL character"
+            raise ChartError(f"cannot save the chart as {str(target)!r}: {what}")
+        content = self.svg.encode("utf-8") if suffix == ".svg" else png_bytes(self.svg)
+        try:
+            target.write_bytes(content)
+        except OSError as exc:
+            raise ChartError(f"cannot save the chart as {str(target)!r}: {exc.strerror or exc}") from None
         return target
 
 
@@ -133,6 +140,8 @@ def muscle_chart(catalogue: Catalogue, muscle: str, side: Side = "right") -> Cha
     Traceback (most recent call last):
     tpmap.errors.ChartError: side must be 'left' or 'right', not 'up'
     """
+    if not isinstance(catalogue, Catalogue):
+        raise wrong_type("catalogue", "a Catalogue (see tpmap.load_catalogue)", catalogue)
     if side not in ("left", "right"):
         raise ChartError(f"side must be 'left' or 'right', not {side!r}")
     record = catalogue.muscle(muscle)
@@ -203,7 +212,9 @@ def ranking_chart(ranking: Ranking, top: int = 5) -> Chart:
     Raises:
         ChartError: ``top`` is less than 1, or the ranking has no candidates.
     """
-    if top < 1:
+    if not isinstance(ranking, Ranking):
+        raise wrong_type("ranking", "a Ranking (see tpmap.rank)", ranking)
+    if whole_number("top", top) < 1:
         raise ChartError(f"top must be at least 1, not {top!r}")
     chosen = ranking.candidates[:top]
     if not chosen:

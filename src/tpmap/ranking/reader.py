@@ -1,0 +1,1496 @@
+"""Read a whole pain description, one sentence or several, into the report it gives.
+
+People do not describe pain one place at a time: "numb and tingling little finger on the left, worse when I
+grip, carpal tunnel was ruled out". :func:`read_report` reads such text into a :class:`Reading`: every place
+(with its own side, depth and spread), the places that do not hurt, the sensations and the places they go
+with, conditions named, suspected or ruled out, restricted movements, aggravating factors, timing, intensity
+and the side of the whole report. Every finding keeps the character spans of the words it came from, and the
+words that were not used are listed, so nothing is dropped silently.
+
+How text is read:
+
+1. The text is cut into words and clauses (at ``. , ; : ! ?`` and at "but", "although", "except").
+2. In each clause, every run of words that names something is found: a region or condition name or lay term
+   (through the lexicon: "back of my head", "the outer elbow"), a lay sensation ("pins and needles"), a movement
+   or aggravating factor ("when I grip", "going down stairs"), a timing, intensity, side or depth word, or a
+   cue ("not", "is fine", "ruled out", "thought to be"). Where runs overlap, the reading that uses the most
+   words wins, so a direction word binds to the body word next to it ("back of my calf", "upper back",
+   "back teeth").
+3. Cues apply within a clause: a place after "no", "not", "without" or before "is fine" does not hurt; a
+   condition after "not" or before "checked", "clear", "normal" or "ruled out" is ruled out, and one after
+   "thought to be", "feels like" or "maybe" is suspected; a side word next to a place is that place's side,
+   one elsewhere ("on the left") the side of the clause's other places, and one in a clause without a place
+   the side of the whole report; a sensation goes with the places of its clause (or, in a clause without one,
+   with every place); a place after "down", "to", "into" or "radiating" is reached by spread, and "down the
+   arm" or "down the back of the leg" is the places along the way.
+4. A misspelt word is read as the nearest known word ("sholder") with a note; a phrase that can be read two
+   ways is read the best way, and the note lists the alternatives.
+
+Only text in which nothing at all is recognised raises :class:`~tpmap.errors.UnknownNameError` (with
+suggestions drawn from the words people use, never an unrelated body part).
+
+>>> import tpmap
+>>> cat = tpmap.load_catalogue()
+>>> reading = read_report(cat, "Numb and tingling left little finger, worse when I grip; not in my wrist")
+>>> [(p.region, p.side, p.sensations) for p in reading.places]
+[('little_finger', 'left', ('numbness', 'tingling'))]
+>>> [a.region for a in reading.absent], [m.subject for m in reading.aggravators + reading.movements]
+(['wrist'], ['gripping'])
+>>> place = reading.places[0]
+>>> [reading.text[start:end] for start, end in place.spans]
+['left little finger']
+"""
+
+from __future__ import annotations
+
+import re
+import weakref
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypeAlias
+
+from ..catalogue.catalogue import Catalogue
+from ..catalogue.records import Aggravator, Movement, Sensation
+from ..catalogue.text import close_matches, normalise
+from ..errors import QueryError, UnknownNameError, wrong_type
+from .lexicon import FILLER, LAY_WORDS, TERM_FILLER, content_words, known_words, phrase_readings, term_key
+
+__all__ = [
+    "DEPTH_WORDS",
+    "INTENSITY_WORDS",
+    "SENSATION_WORDS",
+    "TIMING_WORDS",
+    "Finding",
+    "Reading",
+    "Unused",
+    "read_report",
+    "sensation_named",
+]
+
+Span: TypeAlias = tuple[int, int]
+"""Character offsets ``(start, end)`` into the text read: ``text[start:end]`` is the words."""
+ReadSide = Literal["left", "right", "both"]
+Depth = Literal["deep", "surface"]
+Status = Literal["named", "suspected", "ruled_out"]
+FindingKind = Literal["place", "absent", "sensation", "condition", "movement", "aggravator", "timing", "intensity"]
+
+MAX_LENGTH = 5000
+"""The longest text read, in characters (a description, not a document)."""
+
+# ------------------------------------------------------------------------------------ vocabularies
+
+SENSATION_WORDS: dict[str, Sensation] = {
+    **dict.fromkeys(
+        ("tingling", "tingle", "tingles", "tingly", "pins and needles", "prickling", "prickly", "buzzing"),
+        "tingling",
+    ),
+    **dict.fromkeys(("numb", "numbness", "no feeling", "loss of feeling", "lost feeling", "deadness"), "numbness"),
+    **dict.fromkeys(("burning", "burns", "burning feeling", "searing"), "burning"),
+    **dict.fromkeys(("itchy", "itch", "itching", "itches"), "itching"),
+    **dict.fromkeys(
+        ("electric", "electrical", "electric shock", "electric shocks", "shooting", "shock", "shocks", "zapping"),
+        "electric",
+    ),
+    **dict.fromkeys(("coldness", "feels cold", "cold feeling", "icy", "icy cold", "ice cold"), "coldness"),
+    **dict.fromkeys(("watery", "watering", "teary", "tearing", "tears"), "tearing"),
+    **dict.fromkeys(("reddening", "redness", "red", "reddened", "bloodshot"), "reddening"),
+    **dict.fromkeys(
+        ("blurred vision", "blurry vision", "blurred", "blurry", "blurring", "vision blurs", "blurs"), "blurred_vision"
+    ),
+    **dict.fromkeys(("runny", "runny nose", "running nose", "stuffy nose"), "runny_nose"),
+    **dict.fromkeys(("dizzy", "dizziness", "lightheaded", "light headed", "giddy", "spinning"), "dizziness"),
+    **dict.fromkeys(("unsteady", "off balance", "loss of balance", "imbalance", "wobbly"), "imbalance"),
+    **dict.fromkeys(("ringing", "tinnitus", "buzzing in the ear", "buzzing in the ears"), "tinnitus"),
+    **dict.fromkeys(("blocked", "fullness", "feels full", "plugged", "stuffy ear"), "ear_fullness"),
+    **dict.fromkeys(("nausea", "nauseous", "nauseated", "queasy", "feel sick", "feeling sick"), "nausea"),
+    **dict.fromkeys(("sweating", "sweaty", "sweats"), "sweating"),
+    **dict.fromkeys(("goosebumps", "goose bumps", "gooseflesh", "goose pimples"), "goosebumps"),
+}
+"""The lay words for each referred sensation (``tpmap sensations`` lists them): one table, read here only."""
+
+TIMING_WORDS: dict[str, str] = {
+    **dict.fromkeys(
+        (
+            "morning",
+            "mornings",
+            "in the morning",
+            "in the mornings",
+            "first thing in the morning",
+            "on waking",
+            "when i wake up",
+            "when i wake",
+            "waking up",
+            "on getting up",
+        ),
+        "morning",
+    ),
+    **dict.fromkeys(
+        ("night", "nights", "at night", "nighttime", "night time", "in bed", "wakes me up", "wakes me", "in the night"),
+        "night",
+    ),
+    **dict.fromkeys(("evening", "evenings", "in the evening", "in the evenings"), "evening"),
+    **dict.fromkeys(
+        (
+            "after exercise",
+            "after exercising",
+            "after training",
+            "after a workout",
+            "after sport",
+            "after sports",
+            "after the gym",
+            "after a run",
+        ),
+        "after_exercise",
+    ),
+    **dict.fromkeys(("constant", "constantly", "all the time", "all day", "always there", "nonstop"), "constant"),
+    **dict.fromkeys(("comes and goes", "on and off", "off and on", "intermittent", "now and then"), "intermittent"),
+    **dict.fromkeys(("at rest", "when resting", "when i rest", "at rest too"), "at_rest"),
+}
+"""Timing words, kept in the report (they are not scored: the catalogue records no timing)."""
+
+INTENSITY_WORDS: dict[str, int] = {
+    "slight": 2,
+    "mild": 3,
+    "moderate": 5,
+    "strong": 7,
+    "intense": 8,
+    "severe": 8,
+    "terrible": 8,
+    "awful": 8,
+    "very bad": 8,
+    "very severe": 9,
+    "excruciating": 9,
+    "unbearable": 9,
+    "agonising": 9,
+    "agonizing": 9,
+}
+"""Intensity words and the 0–10 value each is read as (a number such as "7/10" is read as written)."""
+
+DEPTH_WORDS: dict[str, Depth] = {
+    "deep": "deep",
+    "deep in": "deep",
+    "deep inside": "deep",
+    "deep within": "deep",
+    "deep down in": "deep",
+    "on the surface": "surface",
+    "superficial": "surface",
+    "on the skin": "surface",
+    "skin": "surface",
+    "surface": "surface",
+    "under the skin": "surface",
+}
+"""Depth words: recorded on the place they come before (the model does not score depth)."""
+
+SIDE_WORDS: dict[str, ReadSide] = {
+    "left": "left",
+    "right": "right",
+    "left side": "left",
+    "right side": "right",
+    "left sided": "left",
+    "right sided": "right",
+    "both": "both",
+    "both sides": "both",
+    "bilateral": "both",
+    "bilaterally": "both",
+    "on both sides": "both",
+    "either side": "both",
+    "each side": "both",
+    "left and right": "both",
+    "right and left": "both",
+}
+
+Cue = Literal["negation", "cleared", "suspect", "named", "restrict", "spread", "test", "boundary"]
+
+CUES: dict[str, Cue] = {
+    **dict.fromkeys(
+        (
+            "no",
+            "not",
+            "never",
+            "without",
+            "nothing",
+            "none",
+            "neither",
+            "nor",
+            "isn't",
+            "isnt",
+            "aren't",
+            "doesn't",
+            "doesnt",
+            "don't",
+            "dont",
+            "didn't",
+            "hasn't",
+            "haven't",
+            "no sign of",
+            "free of",
+            "no longer",
+        ),
+        "negation",
+    ),
+    **dict.fromkeys(
+        (
+            "fine",
+            "ok",
+            "okay",
+            "normal",
+            "clear",
+            "checked",
+            "checked out",
+            "ruled out",
+            "excluded",
+            "negative",
+            "unaffected",
+            "spared",
+            "all right",
+            "alright",
+            "came back clear",
+            "came back normal",
+            "came back fine",
+            "nothing found",
+        ),
+        "cleared",
+    ),
+    **dict.fromkeys(
+        (
+            "maybe",
+            "might",
+            "might be",
+            "could be",
+            "possibly",
+            "possible",
+            "probably",
+            "probable",
+            "perhaps",
+            "thought to be",
+            "think",
+            "thinks",
+            "i think",
+            "suspected",
+            "suspect",
+            "query",
+            "feels like",
+            "feel like",
+            "like",
+            "looks like",
+            "sounds like",
+            "not sure",
+            "unsure",
+            "wondering",
+            "worried",
+            "thought",
+            "i thought",
+            "wondered",
+            "wondered about",
+            "wondering about",
+            "worried about",
+        ),
+        "suspect",
+    ),
+    **dict.fromkeys(("diagnosed", "diagnosed with", "diagnosed as", "told", "told i have", "has", "have"), "named"),
+    **dict.fromkeys(
+        (
+            "can't",
+            "cant",
+            "cannot",
+            "can not",
+            "unable",
+            "unable to",
+            "hard to",
+            "difficult to",
+            "difficulty",
+            "trouble",
+            "struggle",
+            "struggle to",
+            "limited",
+            "hurts to",
+            "painful to",
+        ),
+        "restrict",
+    ),
+    **dict.fromkeys(
+        (
+            "down",
+            "up",
+            "into",
+            "to",
+            "towards",
+            "toward",
+            "through",
+            "from",
+            "radiating",
+            "radiates",
+            "radiate",
+            "spreading",
+            "spreads",
+            "spread",
+            "travelling",
+            "traveling",
+            "travels",
+            "goes",
+            "going",
+            "running",
+            "runs",
+            "all the way",
+            "extending",
+            "extends",
+            "running down",
+            "runs down",
+            "running up",
+            "runs up",
+            "going down",
+            "goes down",
+            "going up",
+            "goes up",
+            "going into",
+            "goes into",
+        ),
+        "spread",
+    ),
+    **dict.fromkeys(
+        (
+            "scan",
+            "scans",
+            "x ray",
+            "x rays",
+            "xray",
+            "mri",
+            "ct",
+            "ultrasound",
+            "tests",
+            "test",
+            "blood tests",
+            "ecg",
+            "ekg",
+            "bloods",
+            "nerve tests",
+            "nerve conduction",
+        ),
+        "test",
+    ),
+    **dict.fromkeys(("but", "although", "though", "except", "however", "whereas", "apart from"), "boundary"),
+}
+"""Words that say how findings are meant rather than what they are (see the module docstring)."""
+
+CHECKED_ORGANS: dict[str, str] = {"heart": "angina", "kidney": "kidney_pain", "kidneys": "kidney_pain"}
+"""Organs people say were checked: the condition a normal check rules out ("heart checked and fine")."""
+
+ALONG: dict[str, tuple[str, ...]] = {
+    "back of the leg": ("posterior_thigh", "calf"),
+    "outside of the leg": ("lateral_thigh", "lateral_leg"),
+    "side of the leg": ("lateral_thigh", "lateral_leg"),
+    "inside of the leg": ("medial_thigh", "medial_leg"),
+    "front of the arm": ("anterior_upper_arm", "anterior_forearm"),
+    "inside of the arm": ("medial_upper_arm", "ulnar_forearm"),
+    "outside of the arm": ("lateral_upper_arm", "radial_forearm"),
+}
+"""Stretches of a limb that no single region names: the regions along them."""
+
+LIMB_PATHS: dict[str, tuple[str, ...]] = {
+    "upper_limb": ("upper_arm", "forearm"),
+    "lower_limb": ("thigh", "lower_leg"),
+}
+"""A whole limb reached by spread ("shooting down the arm"): the places along the way."""
+
+PAIN_WORDS = frozenset(
+    ("pain", "pains", "painful", "ache", "aches", "aching", "hurts", "hurt", "hurting", "sore", "tender", "throbs")
+)
+EXTRA_FILLER = frozenset(
+    (
+        "also",
+        "too",
+        "really",
+        "quite",
+        "very",
+        "so",
+        "that",
+        "this",
+        "there",
+        "have",
+        "has",
+        "had",
+        "been",
+        "was",
+        "were",
+        "are",
+        "do",
+        "does",
+        "did",
+        "just",
+        "kind",
+        "sort",
+        "bit",
+        "some",
+        "all",
+        "across",
+        "sometimes",
+        "often",
+        "mostly",
+        "mainly",
+        "especially",
+        "side",
+        "sides",
+        "sided",
+        "which",
+        "who",
+        "where",
+        "as",
+        "well",
+        "both",
+        "stabbing",
+        "throbbing",
+        "nagging",
+        "gnawing",
+        "cramping",
+        "stiff",
+        "stiffness",
+        "tight",
+        "tightness",
+        "dull",
+        "sharp",
+        "sensation",
+        "feeling",
+        "pressure",
+        "discomfort",
+    )
+)
+"""Words that say nothing on their own: never reported as unused."""
+
+EVERYDAY_WORDS = frozenset(
+    [
+        "they",
+        "them",
+        "then",
+        "than",
+        "there",
+        "these",
+        "those",
+        "this",
+        "that",
+        "what",
+        "when",
+        "where",
+        "while",
+        "which",
+        "with",
+        "will",
+        "would",
+        "well",
+        "were",
+        "said",
+        "says",
+        "say",
+        "tell",
+        "told",
+        "asked",
+        "think",
+        "thought",
+        "wondered",
+        "wonder",
+        "worried",
+        "sure",
+        "since",
+        "ago",
+        "week",
+        "weeks",
+        "day",
+        "days",
+        "month",
+        "months",
+        "year",
+        "years",
+        "time",
+        "times",
+        "long",
+        "last",
+        "first",
+        "next",
+        "after",
+        "before",
+        "about",
+        "into",
+        "onto",
+        "over",
+        "under",
+        "again",
+        "still",
+        "now",
+        "only",
+        "more",
+        "most",
+        "less",
+        "some",
+        "same",
+        "other",
+        "another",
+        "each",
+        "every",
+        "any",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "ten",
+        "half",
+        "both",
+        "also",
+        "because",
+        "doctor",
+        "dentist",
+        "physio",
+        "nurse",
+        "surgeon",
+        "specialist",
+        "gp",
+        "started",
+        "start",
+        "began",
+        "begin",
+        "noticed",
+        "help",
+        "work",
+        "home",
+        "gym",
+        "sport",
+        "car",
+        "bed",
+        "job",
+        "kids",
+        "hard",
+        "easy",
+        "came",
+        "come",
+        "went",
+        "goes",
+        "going",
+        "get",
+        "gets",
+        "got",
+        "make",
+        "makes",
+        "made",
+        "take",
+        "took",
+        "give",
+        "gave",
+        "see",
+        "seen",
+        "look",
+        "looks",
+        "keep",
+        "kept",
+        "feel",
+        "feels",
+        "felt",
+        "seems",
+        "seem",
+        "better",
+        "worse",
+        "best",
+        "worst",
+        "good",
+        "bad",
+        "blurs",
+        "blur",
+    ]
+)
+"""Everyday words that are never read as a misspelling of a body word ("since" is not "spine")."""
+
+_DIRECTIONS = frozenset(LAY_WORDS.values())
+_DETERMINERS = {"my": "the", "your": "the", "his": "the", "her": "the", "their": "the", "a": "the", "an": "the"}
+_MAX_WORDS = 8
+_TOKEN = re.compile(r"(\d{1,2})\s*(?:/|out\s+of)\s*10\b|[^\W_]+(?:['\u2019][^\W_]+)*|[.;:!?,()]")
+_BOUNDARY = frozenset(".;:!?,()")
+_INTENSITY_TOKEN = "<intensity>"
+
+
+# ------------------------------------------------------------------------------------ results
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing read from the text, with the spans of the words it came from."""
+
+    kind: FindingKind
+    subject: str
+    """The id it names: a region, sensation, condition, movement, aggravator, timing word, or an intensity."""
+    spans: tuple[Span, ...]
+    words: str
+    """The words it came from, as written (spans joined by " … ")."""
+    side: ReadSide | None = None
+    depth: Depth | None = None
+    spread: bool = False
+    """True for a place reached by spread ("down the arm", "to the calf")."""
+    sensations: tuple[Sensation, ...] = ()
+    """For a place: the sensations felt there."""
+    status: Status | None = None
+    """For a condition: named, suspected or ruled out."""
+
+    @property
+    def region(self) -> str:
+        """The region id (for places and absent places)."""
+        return self.subject
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready view, leaving out what does not apply."""
+        data: dict[str, Any] = {"kind": self.kind, "subject": self.subject, "words": self.words}
+        data["spans"] = [list(span) for span in self.spans]
+        for name in ("side", "depth", "status"):
+            if getattr(self, name) is not None:
+                data[name] = getattr(self, name)
+        if self.spread:
+            data["spread"] = True
+        if self.sensations:
+            data["sensations"] = list(self.sensations)
+        return data
+
+
+@dataclass(frozen=True)
+class Unused:
+    """Words the reading did not use."""
+
+    words: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A description as read: its findings, each with spans, the notes on how it was read, and the words
+    not used."""
+
+    text: str
+    places: tuple[Finding, ...] = ()
+    absent: tuple[Finding, ...] = ()
+    sensations: tuple[Finding, ...] = ()
+    """Every sensation mentioned (those said to be absent are left out, with a note)."""
+    conditions: tuple[Finding, ...] = ()
+    """Conditions named or suspected (``status``); ruled-out ones are in ``ruled_out``."""
+    ruled_out: tuple[Finding, ...] = ()
+    movements: tuple[Finding, ...] = ()
+    aggravators: tuple[Finding, ...] = ()
+    timing: tuple[Finding, ...] = ()
+    intensity: Finding | None = None
+    side: ReadSide | None = None
+    """The side of the whole report: one side, ``"both"``, or None when no side is said."""
+    notes: tuple[str, ...] = ()
+    ambiguous: tuple[str, ...] = field(default=(), repr=False)
+    """The notes about words that could be read another way (``strict=True`` refuses them)."""
+    unused: tuple[Unused, ...] = ()
+
+    def findings(self) -> tuple[Finding, ...]:
+        """Every finding, in the order of the text."""
+        found = (
+            *self.places,
+            *self.absent,
+            *self.sensations,
+            *self.conditions,
+            *self.ruled_out,
+            *self.movements,
+            *self.aggravators,
+            *self.timing,
+            *((self.intensity,) if self.intensity else ()),
+        )
+        return tuple(sorted(found, key=lambda f: (f.spans[0] if f.spans else (0, 0), f.kind, f.subject)))
+
+    def describe(self, catalogue: Catalogue, *, spans: bool = False) -> str:
+        """The reading in a few lines of plain words ("read as" in ``tpmap rank``; ``tpmap read`` adds the
+        character spans of the words with ``spans=True``)."""
+
+        def source(f: Finding) -> str:
+            where = " at " + ", ".join(f"{a}-{b}" for a, b in f.spans) if spans else ""
+            return f"← {f.words!r}{where}"
+
+        def place(f: Finding) -> str:
+            extra = [x for x in (f.side, f.depth, "spread" if f.spread else None) if x]
+            extra += [s.replace("_", " ") for s in f.sensations]
+            name = catalogue.regions[f.subject].name.lower()
+            detail = f" ({', '.join(extra)})" if extra else ""
+            return f"{name}{detail} {source(f)}"
+
+        def named(f: Finding, table: Mapping[str, Any]) -> str:
+            return f"{table[f.subject].name.lower()} {source(f)}"
+
+        lines: list[str] = []
+        lines += [f"pain: {place(f)}" for f in self.places]
+        lines += [f"no pain: {place(f)}" for f in self.absent]
+        lines += [f"condition ({f.status}): {named(f, catalogue.conditions)}" for f in self.conditions]
+        lines += [f"ruled out: {named(f, catalogue.conditions)}" for f in self.ruled_out]
+        lines += [f"movement: {named(f, catalogue.movements)}" for f in self.movements]
+        lines += [f"worse with: {named(f, catalogue.aggravators)}" for f in self.aggravators]
+        lines += [f"timing: {f.subject.replace('_', ' ')} {source(f)}" for f in self.timing]
+        if self.intensity:
+            lines.append(f"intensity: {self.intensity.subject}/10 {source(self.intensity)}")
+        if self.side:
+            lines.append(f"side: {self.side}")
+        lines += [f"note: {n}" for n in self.notes]
+        if self.unused:
+            lines.append("not used: " + ", ".join(repr(u.words) for u in self.unused))
+        if spans and self.sensations:
+            lines.append(
+                "sensations: " + ", ".join(f"{f.subject.replace('_', ' ')} {source(f)}" for f in self.sensations)
+            )
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready view: the text, every finding with its spans, the notes and the unused words."""
+        return {
+            "text": self.text,
+            "places": [f.to_dict() for f in self.places],
+            "absent": [f.to_dict() for f in self.absent],
+            "sensations": [f.to_dict() for f in self.sensations],
+            "conditions": [f.to_dict() for f in self.conditions],
+            "ruled_out": [f.to_dict() for f in self.ruled_out],
+            "movements": [f.to_dict() for f in self.movements],
+            "aggravators": [f.to_dict() for f in self.aggravators],
+            "timing": [f.to_dict() for f in self.timing],
+            "intensity": self.intensity.to_dict() if self.intensity else None,
+            "side": self.side,
+            "notes": list(self.notes),
+            "unused": [{"words": u.words, "span": list(u.span)} for u in self.unused],
+        }
+
+
+# ------------------------------------------------------------------------------------ reading
+
+
+@dataclass(frozen=True)
+class _Token:
+    form: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class _Match:
+    """A run of words ``[i, j)`` of one clause that names something."""
+
+    i: int
+    j: int
+    kind: str
+    value: Any
+    side: ReadSide | None = None
+    note: str | None = None
+    exact: int = 0
+    """1 for a place or condition matched by its exact name."""
+
+
+@dataclass
+class _Place:
+    region: str
+    spans: list[Span]
+    side: ReadSide | None
+    absent: bool = False
+    depth: Depth | None = None
+    spread: bool = False
+    sensations: list[Sensation] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Vocabulary:
+    words: frozenset[str]
+    """Every word the reader knows (for spelling checks)."""
+    correctable: tuple[str, ...]
+    """The words a misspelling may be read as: place, condition and sensation words of four letters or more."""
+    terms: Mapping[frozenset[str], tuple[tuple[str, str], ...]]
+    """Movement and aggravator keys (see ``lexicon.term_key``) -> (kind, id) readings."""
+    tables: Mapping[str, tuple[str, Any]]
+    """Every table phrase -> (kind, value)."""
+    stems: frozenset[str]
+    """Every stemmed word of a movement or aggravator (``stressed`` is a form of ``stress``)."""
+    first_stems: Mapping[frozenset[str], frozenset[str]]
+    """For each movement or aggravator key, the stems its phrases start with."""
+    region_words: frozenset[str]
+    """The words of region names and lay terms that say where (a list after a comma goes on with one)."""
+
+
+_VOCABULARIES: weakref.WeakKeyDictionary[Catalogue, _Vocabulary] = weakref.WeakKeyDictionary()
+
+
+def sensation_named(words: str) -> Sensation | None:
+    """The sensation a lay word or id names ("pins and needles" -> tingling), or None.
+
+    >>> sensation_named("Pins and needles"), sensation_named("blurred vision"), sensation_named("ache")
+    ('tingling', 'blurred_vision', None)
+    """
+    text = normalise(words)
+    found = SENSATION_WORDS.get(text)
+    if found is None and text.replace(" ", "_") in set(SENSATION_WORDS.values()):
+        found = text.replace(" ", "_")  # type: ignore[assignment]
+    return found
+
+
+def read_report(catalogue: Catalogue, text: str) -> Reading:
+    """Read a description in plain words (one sentence or several) into a :class:`Reading`.
+
+    Args:
+        catalogue: whose regions, conditions, movements and aggravators the words are read against.
+        text: what the person said.
+
+    Raises:
+        UnknownNameError: nothing in the text is recognised; the message suggests lay names close to its words.
+        QueryError: the text is empty or longer than ``MAX_LENGTH`` characters.
+        ArgumentTypeError: ``catalogue`` is not a Catalogue or ``text`` is not a string.
+    """
+    if not isinstance(catalogue, Catalogue):
+        raise wrong_type("catalogue", "a Catalogue (see tpmap.load_catalogue)", catalogue)
+    if not isinstance(text, str):
+        raise wrong_type("text", "a string", text)
+    if not text.strip():
+        raise QueryError("the description is empty: say where it hurts")
+    if len(text) > MAX_LENGTH:
+        raise QueryError(f"the description is {len(text)} characters long; at most {MAX_LENGTH} are read")
+    return _Reader(catalogue, text).read()
+
+
+class _Reader:
+    """One reading of one text (a fresh object per call: no state is shared between readings)."""
+
+    def __init__(self, catalogue: Catalogue, text: str) -> None:
+        self.catalogue = catalogue
+        self.text = text
+        self.vocabulary = _vocabulary(catalogue)
+        self.notes: list[str] = []
+        self.ambiguous: list[str] = []
+        self.places: list[_Place] = []
+        self.sensations: list[tuple[Finding, int, bool]] = []  # finding, clause, attached to a place
+        self.conditions: list[Finding] = []
+        self.ruled_out: list[Finding] = []
+        self.movements: list[Finding] = []
+        self.aggravators: list[Finding] = []
+        self.timing: list[Finding] = []
+        self.intensities: list[Finding] = []
+        self.report_sides: list[ReadSide] = []
+        self.unused: list[Unused] = []
+
+    # -------------------------------------------------------------------- words and clauses
+
+    def _tokens(self) -> list[_Token]:
+        tokens: list[_Token] = []
+        for m in _TOKEN.finditer(self.text):
+            if m.group(1) is not None:
+                tokens.append(_Token(f"{_INTENSITY_TOKEN}{m.group(1)}", m.start(), m.end()))
+            else:
+                tokens.append(_Token(m.group().casefold().replace("\u2019", "'"), m.start(), m.end()))
+        return tokens
+
+    def _clauses(self, tokens: list[_Token]) -> list[list[_Token]]:
+        clauses: list[list[_Token]] = [[]]
+        for index, token in enumerate(tokens):
+            if token.form == "," and self._list_goes_on(tokens[index + 1 :]):
+                continue  # "my neck, shoulder and arm": a list goes on after a comma
+            if token.form in _BOUNDARY or CUES.get(token.form) == "boundary":
+                clauses.append([])
+            else:
+                clauses[-1].append(token)
+        return [c for c in clauses if c]
+
+    def _list_goes_on(self, rest: list[_Token]) -> bool:
+        """Whether the words after a comma go on with a list of places: a place word first, and no cue."""
+        if not rest or rest[0].form not in self.vocabulary.region_words:
+            return False
+        for token in rest:
+            if token.form in _BOUNDARY:
+                break
+            if token.form in CUES and CUES[token.form] not in ("spread",):
+                return False
+        return True
+
+    def _spell(self, tokens: list[_Token]) -> list[_Token]:
+        """Read misspelt words as the nearest known word, with a note."""
+        known = self.vocabulary.words
+        fixed: list[_Token] = []
+        for original in tokens:
+            token, form = original, original.form
+            inflected = term_key(form) <= self.vocabulary.stems and term_key(form) != {form}  # "stressed"
+            everyday = form in EVERYDAY_WORDS
+            if len(form) >= 3 and form.isalpha() and form not in known and not inflected and not everyday:
+                near = [w for w in close_matches(form, self.vocabulary.correctable, limit=3, cutoff=0.8)]
+                near = [w for w in near if w[0] == form[0]]
+                if near:
+                    self.notes.append(f"read {self.text[token.start : token.end]!r} as {near[0]!r} (spelling)")
+                    if len(near) > 1:
+                        self.ambiguous.append(f"{form!r} could also be {', '.join(map(repr, near[1:]))}")
+                    token = _Token(near[0], token.start, token.end)
+            fixed.append(token)
+        return fixed
+
+    # -------------------------------------------------------------------- matching runs of words
+
+    def _candidates(self, words: list[str]) -> list[_Match]:
+        found: list[_Match] = []
+        for i in range(len(words)):
+            if words[i].startswith(_INTENSITY_TOKEN):
+                found.append(_Match(i, i + 1, "intensity", int(words[i].removeprefix(_INTENSITY_TOKEN))))
+                continue
+            for j in range(i + 1, min(len(words), i + _MAX_WORDS) + 1):
+                found += self._runs(words, i, j)
+        return found
+
+    def _runs(self, words: list[str], i: int, j: int) -> list[_Match]:
+        run = words[i:j]
+        if any(w.startswith(_INTENSITY_TOKEN) for w in run):
+            return []
+        phrase = " ".join(_DETERMINERS.get(w, w) for w in run)
+        found: list[_Match] = []
+        table = self.vocabulary.tables.get(phrase)
+        if table is not None:
+            found.append(_Match(i, j, table[0], table[1]))
+        sides = [SIDE_WORDS[w] for w in run if w in ("left", "right")]
+        body = [w for w in run if w not in ("left", "right")]
+        if run == ["back"] and words[j : j + 1] == ["of"]:
+            body = []  # "the back of my calf": a direction, not the back
+        if body and run[-1] not in ("left", "right"):
+            side: ReadSide | None = None
+            if sides:
+                side = sides[0] if len(set(sides)) == 1 else "both"
+            found += self._places(run, body, i, j, side)
+        key = term_key(" ".join(run))
+        if key and run[0] not in TERM_FILLER and run[-1] not in TERM_FILLER and not {"and", "or"} & set(run):
+            first = next(iter(term_key(run[0])), "")
+            found += [
+                _Match(i, j, kind, ident)
+                for kind, ident in self.vocabulary.terms.get(key, ())
+                if first in self.vocabulary.first_stems[key]  # "thumb when I pinch" is no way of saying "pinch"
+            ]
+        return found
+
+    def _places(self, run: list[str], body: list[str], i: int, j: int, side: ReadSide | None) -> list[_Match]:
+        text = " ".join(_DETERMINERS.get(w, w) for w in body)
+        along = ALONG.get(text)
+        if along is not None:
+            return [_Match(i, j, "along", along, side)]
+        if body[0] in CHECKED_ORGANS and len(body) == 1:
+            return [_Match(i, j, "organ", CHECKED_ORGANS[body[0]], side)]
+        how, readings = phrase_readings(self.catalogue, " ".join(body))
+        if how != "exact":  # "the side of my neck" is the lay term "side of the neck"
+            canonical = phrase_readings(self.catalogue, " ".join(_DETERMINERS.get(w, w) for w in body))
+            if canonical[0] == "exact":
+                how, readings = canonical
+        if not readings:
+            return []
+        if how == "words" and (body[-1] in FILLER or body[0] in FILLER or run[0] in FILLER):
+            return []  # a run read by its words starts and ends on a word that says where
+        if how == "words" and not content_words(self.catalogue, " ".join(body)) - _DIRECTIONS:
+            return []  # "behind" alone is a direction, not a place
+        regions = sorted(ident for kind, ident in readings if kind == "region")
+        conditions = sorted(ident for kind, ident in readings if kind == "condition")
+        exact = int(how == "exact")
+        if conditions and (how == "exact" or not regions):
+            # a condition's own name; the place it names, if any ("tennis elbow", "stiff neck", "ear pain"), too
+            return [_Match(i, j, "condition", (conditions[0], self._implied_place(body)), side, exact=exact)]
+        note = None
+        if conditions:
+            names = ", ".join(self.catalogue.conditions[c].name for c in conditions)
+            note = f"read {{words!r}} as a place; it is also the name of a condition ({names}): name it to use it"
+        return [_Match(i, j, "place", regions[0], side, note, exact=exact)]
+
+    def _implied_place(self, words: list[str]) -> str | None:
+        """The longest run of a condition's words that names a region."""
+        for size in range(len(words), 0, -1):
+            for start in range(len(words) - size + 1):
+                run = words[start : start + size]
+                if run[0] in FILLER or run[-1] in FILLER:
+                    continue
+                _, readings = phrase_readings(self.catalogue, " ".join(run))
+                regions = sorted(ident for kind, ident in readings if kind == "region")
+                if regions:
+                    return regions[0]
+        return None
+
+    def _ellipsis(self, words: list[str], chosen: list[_Match]) -> list[_Match]:
+        """ "ring and little finger": a word before "and" that names a place with the next place's last word."""
+        starts = {m.i: m for m in chosen}
+        used = {k for m in chosen for k in range(m.i, m.j)}
+        added: list[_Match] = []
+        for i in range(len(words) - 2):
+            after = starts.get(i + 2)
+            if i in used or words[i + 1] != "and" or after is None or after.kind != "place":
+                continue
+            _, readings = phrase_readings(self.catalogue, f"{words[i]} {words[after.j - 1]}")
+            regions = sorted(ident for kind, ident in readings if kind == "region")
+            if regions:
+                added.append(_Match(i, i + 1, "place", regions[0], after.side))
+        return sorted((*chosen, *added), key=lambda m: m.i)
+
+    @staticmethod
+    def _best(candidates: list[_Match], words: list[str]) -> list[_Match]:
+        """The non-overlapping matches that use the most words that say something, then the fewest names read
+        by their words rather than exactly, then the fewest and longest matches, by dynamic programming over the
+        clause; ties go to ``_PRIORITY``."""
+        by_end: dict[int, list[_Match]] = {}
+        for m in candidates:
+            by_end.setdefault(m.j, []).append(m)
+        best: list[tuple[tuple[int, int, int, int, int], list[_Match]]] = [((0, 0, 0, 0, 0), [])]
+        for end in range(1, len(words) + 1):
+            options = [best[end - 1]]
+            for m in by_end.get(end, ()):
+                (used, loose, pieces, size, priority), chosen = best[m.i]
+                said = sum(1 for w in words[m.i : m.j] if w not in FILLER)
+                inexact = int(m.kind in ("place", "condition") and not m.exact)
+                score = (used + said, loose - inexact, pieces - 1, size + m.j - m.i, priority - _PRIORITY[m.kind])
+                options.append((score, [*chosen, m]))
+            best.append(max(options, key=lambda o: o[0]))
+        return best[len(words)][1]
+
+    # -------------------------------------------------------------------- reading clauses
+
+    def read(self) -> Reading:
+        tokens = self._spell(self._tokens())
+        for number, clause in enumerate(self._clauses(tokens)):
+            self._clause(number, clause)
+        return self._finish()
+
+    def _clause(self, number: int, clause: list[_Token]) -> None:
+        words = [t.form for t in clause]
+        chosen = self._best(self._candidates(words), words)
+        chosen = self._ellipsis(words, chosen)
+        covered: set[int] = set()
+        for m in chosen:
+            covered.update(range(m.i, m.j))
+        cues = [(m.i, m.value) for m in chosen if m.kind == "cue"]
+        restrict = any(c == "restrict" for _, c in cues)
+        negations = [i for i, c in cues if c == "negation"]
+        tests = [i for i, c in cues if c == "test"]
+        # "a scan that was clear": the word clear is about the test, not a place
+        cleared = [i for i, c in cues if c == "cleared" and not any(t < i for t in tests)]
+        test_clear = any(c == "cleared" for i, c in cues if any(t < i for t in tests))
+        segments = self._segments(words)
+
+        def span(m: _Match) -> Span:
+            return (clause[m.i].start, clause[m.j - 1].end)
+
+        def negated(m: _Match) -> bool:
+            if any(n < m.i for n in negations):
+                return True
+            return any(c >= m.j and self._same_claim(words, segments, m.i, c, chosen) for c in cleared)
+
+        clause_places: list[_Place] = []
+        loose_sides: list[tuple[int, ReadSide]] = []
+        depth: tuple[int, Depth] | None = None
+        spread_from: int | None = None
+        sensations: list[tuple[_Match, bool]] = []
+        test = False
+        for m in chosen:
+            here = span(m)
+            if m.kind == "cue" and m.value == "spread":
+                if words[m.i] != "from":  # "from the buttock": the place the pain starts
+                    spread_from = m.i if spread_from is None else spread_from
+            elif m.kind == "cue" and m.value == "test":
+                test = True
+            elif m.kind == "side":
+                loose_sides.append((m.i, m.value))
+            elif m.kind == "depth":
+                depth = (m.j, m.value)
+            elif m.kind in ("place", "along"):
+                regions = (m.value,) if m.kind == "place" else m.value
+                side = m.side or self._side_before(words, chosen, m)
+                spread = spread_from is not None and spread_from < m.i
+                if m.kind == "place" and spread and m.value in LIMB_PATHS:
+                    regions = LIMB_PATHS[m.value]
+                    self.notes.append(
+                        f"read {self.text[here[0] : here[1]]!r} as the places along it: "
+                        + ", ".join(self.catalogue.regions[r].name.lower() for r in regions)
+                    )
+                if m.note:
+                    self.notes.append(m.note.format(words=self.text[here[0] : here[1]]))
+                    self.ambiguous.append(m.note.format(words=self.text[here[0] : here[1]]))
+                place_depth = depth[1] if depth is not None and depth[0] <= m.i else None
+                if words[m.i] == "deep":
+                    place_depth = "deep"
+                checked = self._checked_organ(m, words) if negated(m) else None
+                if checked is not None:  # "ears checked and fine": the ear's condition is ruled out
+                    self._add_condition(checked, here, "ruled_out")
+                    continue
+                for region in regions:
+                    place = _Place(region, [here], side, negated(m), place_depth, spread or m.kind == "along")
+                    clause_places.append(place)
+                depth = None
+            elif m.kind == "condition":
+                self._condition(m, here, negated(m), cues, words, chosen, clause_places)
+            elif m.kind == "organ":
+                if negated(m) or cleared:
+                    self._add_condition(m.value, here, "ruled_out")
+                elif any(i < m.i and c == "suspect" for i, c in cues):  # "I thought it was my kidney"
+                    self._add_condition(m.value, here, "suspected")
+                else:
+                    covered.difference_update(range(m.i, m.j))  # "heart" alone says nothing to use
+            elif m.kind == "sensation":
+                sensations.append((m, negated(m)))
+            elif m.kind in ("movement", "aggravator"):
+                self._term(m, here, restrict, chosen)
+            elif m.kind == "timing":
+                self.timing.append(Finding("timing", m.value, (here,), self.text[here[0] : here[1]]))
+            elif m.kind in {"intensity", "intensity_word"}:
+                value = max(0, min(10, int(m.value)))
+                self.intensities.append(Finding("intensity", str(value), (here,), self.text[here[0] : here[1]]))
+        if (
+            test
+            and (cleared or test_clear)
+            and not any(f.spans and f.spans[0][0] >= clause[0].start for f in self.ruled_out)
+        ):
+            self.notes.append(
+                f"a test was reported clear ({self.text[clause[0].start : clause[-1].end]!r}): it names no "
+                "condition, so nothing is ruled out"
+            )
+        for place in clause_places:
+            if place.side is None:
+                loose = {s for _, s in loose_sides}
+                if len(loose) == 1:
+                    place.side = next(iter(loose))
+                elif len(loose) > 1:
+                    place.side = "both"
+        if loose_sides and not clause_places:
+            self.report_sides += [s for _, s in loose_sides]
+        present = [p for p in clause_places if not p.absent]
+        for m, denied in sensations:
+            here = span(m)
+            finding = Finding("sensation", m.value, (here,), self.text[here[0] : here[1]])
+            if denied:
+                self.notes.append(f"{finding.words!r} is said to be absent: not used")
+                continue
+            self.sensations.append((finding, number, bool(present)))
+            for place in present:
+                place.sensations.append(m.value)
+        self.places += clause_places
+        self._unused(clause, covered)
+
+    def _checked_organ(self, m: _Match, words: list[str]) -> str | None:
+        """The condition of a place said to be checked ("ears were checked and fine" rules out earache)."""
+        if m.kind != "place" or not any(w in ("checked", "tested", "examined", "scanned") for w in words[m.j :]):
+            return None
+        body = [w for w in words[m.i : m.j] if w not in ("left", "right")]
+        _, readings = phrase_readings(self.catalogue, " ".join((*body, "pain")))
+        conditions = sorted(ident for kind, ident in readings if kind == "condition")
+        return conditions[0] if conditions else None
+
+    @staticmethod
+    def _segments(words: list[str]) -> list[int]:
+        """The "and"-segment of each word: findings joined by "and" are separate claims."""
+        segment, out = 0, []
+        for word in words:
+            if word == "and":
+                segment += 1
+            out.append(segment)
+        return out
+
+    @staticmethod
+    def _same_claim(words: list[str], segments: list[int], at: int, cue: int, chosen: list[_Match]) -> bool:
+        """Whether a "fine"/"clear" word at ``cue`` speaks of the finding at ``at``: in the same "and"-segment,
+        or in an earlier one that says nothing but places ("jaw and ear are fine")."""
+        if segments[at] == segments[cue]:
+            return True
+        own = [k for k, segment in enumerate(segments) if segment == segments[at]]
+        if any(words[k] in PAIN_WORDS for k in own):
+            return False  # "pain in my shoulder and my neck is fine": the shoulder hurts
+        return not any(m.kind == "sensation" and segments[m.i] == segments[at] for m in chosen)
+
+    @staticmethod
+    def _side_before(words: list[str], chosen: list[_Match], place: _Match) -> ReadSide | None:
+        """A side word just before a place ("my left jaw"), or the side of the place before it joined by "and"."""
+        previous = [m for m in chosen if m.j <= place.i]
+        if previous and previous[-1].kind == "side":
+            gap = words[previous[-1].j : place.i]
+            if all(w in FILLER for w in gap):
+                return previous[-1].value  # type: ignore[no-any-return]
+        for m in reversed(previous):
+            if m.kind in ("place", "along") and m.side is not None:
+                return m.side
+            if m.kind not in ("place", "along", "cue", "depth"):
+                break
+        return None
+
+    def _condition(
+        self,
+        m: _Match,
+        here: Span,
+        negated: bool,
+        cues: list[tuple[int, Cue]],
+        words: list[str],
+        chosen: list[_Match],
+        places: list[_Place],
+    ) -> None:
+        ident, implied = m.value
+        if negated:
+            self._add_condition(ident, here, "ruled_out")
+            return
+        suspected = any(i < m.i and c == "suspect" for i, c in cues)
+        self._add_condition(ident, here, "suspected" if suspected else "named")
+        if implied is not None:
+            side = m.side or self._side_before(words, chosen, m)
+            places.append(_Place(implied, [here], side))
+
+    def _add_condition(self, ident: str, here: Span, status: Status) -> None:
+        finding = Finding("condition", ident, (here,), self.text[here[0] : here[1]], status=status)
+        (self.ruled_out if status == "ruled_out" else self.conditions).append(finding)
+
+    def _term(self, m: _Match, here: Span, restrict: bool, chosen: list[_Match]) -> None:
+        words = self.text[here[0] : here[1]]
+        readings = self.vocabulary.terms.get(term_key(words), ((m.kind, m.value),))
+        kinds = {kind for kind, _ in readings}
+        # a movement and a factor with the same words: "can't …" makes it a restricted movement
+        kind = ("movement" if restrict else "aggravator") if len(kinds) > 1 else m.kind
+        ident = next(i for k, i in readings if k == kind)
+        (self.movements if kind == "movement" else self.aggravators).append(Finding(kind, ident, (here,), words))  # type: ignore[arg-type]
+        others = [i for k, i in readings if k != kind]
+        if others:
+            table = self.catalogue.aggravators if kind == "movement" else self.catalogue.movements
+            note = (
+                f"read {words!r} as {'a restricted movement' if kind == 'movement' else 'what makes it worse'}; "
+                f"it could also be {'what makes it worse' if kind == 'movement' else 'a restricted movement'}: "
+                + ", ".join(table[o].name.lower() for o in others)
+            )
+            self.notes.append(note)
+            self.ambiguous.append(note)
+
+    def _unused(self, clause: list[_Token], covered: set[int]) -> None:
+        run: list[int] = []
+
+        def flush() -> None:
+            if run:
+                start, end = clause[run[0]].start, clause[run[-1]].end
+                self.unused.append(Unused(self.text[start:end], (start, end)))
+                run.clear()
+
+        for index, token in enumerate(clause):
+            if index in covered:
+                flush()
+            elif token.form in FILLER or token.form in EXTRA_FILLER or token.form in TERM_FILLER:
+                continue  # filler between unused words joins them; alone it is nothing to report
+            else:
+                run.append(index)
+        flush()
+
+    # -------------------------------------------------------------------- the whole report
+
+    def _finish(self) -> Reading:
+        report_side = _one_side(self.report_sides)
+        named_sides = {p.side for p in self.places if p.side is not None}
+        if report_side is None and len(named_sides) == 1 and named_sides != {"both"}:
+            report_side = next(iter(named_sides))  # "my right elbow …, tingling in my hand": the right hand
+            if any(p.side is None for p in self.places):
+                self.notes.append(f"places without a side are read as on the {report_side}, like the others")
+        for place in self.places:
+            if place.side is None and report_side is not None:
+                place.side = report_side
+        loose = [f for f, _, attached in self.sensations if not attached]
+        present = [p for p in self.places if not p.absent]
+        for finding in loose:
+            for place in present:
+                place.sensations.append(finding.subject)  # type: ignore[arg-type]
+            if not present:
+                self.notes.append(f"{finding.words!r} is not said to be felt at any place: not used in a ranking")
+        places, absent = (
+            self._merge([p for p in self.places if not p.absent]),
+            self._merge([p for p in self.places if p.absent]),
+        )
+        ruled = {f.subject for f in self.ruled_out}
+        for finding in self.conditions:
+            if finding.subject in ruled:  # "ear pain …, ears were checked and fine": ruled out wins
+                self.notes.append(f"{finding.words!r} names a condition that is said to be ruled out")
+        self.conditions = [f for f in self.conditions if f.subject not in ruled]
+        intensity = None
+        if self.intensities:
+            # a number said ("7/10") over a word ("severe"); of several, the highest
+            numbers = [f for f in self.intensities if any(ch.isdigit() for ch in f.words)] or self.intensities
+            intensity = max(numbers, key=lambda f: (int(f.subject), -f.spans[0][0]))
+            if len({f.subject for f in numbers}) > 1:
+                self.notes.append(f"several intensities were given; the highest ({intensity.subject}/10) is used")
+        sides = {p.side for p in places if p.side is not None}
+        side: ReadSide | None = None
+        if sides:
+            side = next(iter(sides)) if len(sides) == 1 else "both"
+        elif report_side is not None:
+            side = report_side
+        found = bool(
+            places
+            or absent
+            or self.sensations
+            or self.conditions
+            or self.ruled_out
+            or self.movements
+            or self.aggravators
+            or self.timing
+            or self.intensities
+            or self.report_sides
+        )
+        if not found:
+            raise UnknownNameError("place or condition", self.text, self._suggestions())
+        return Reading(
+            text=self.text,
+            places=places,
+            absent=absent,
+            sensations=tuple(f for f, _, _ in self.sensations),
+            conditions=_unique(self.conditions),
+            ruled_out=_unique(self.ruled_out),
+            movements=_unique(self.movements),
+            aggravators=_unique(self.aggravators),
+            timing=_unique(self.timing),
+            intensity=intensity,
+            side=side,
+            notes=tuple(dict.fromkeys(self.notes)),
+            ambiguous=tuple(dict.fromkeys(self.ambiguous)),
+            unused=tuple(self.unused),
+        )
+
+    def _merge(self, places: list[_Place]) -> tuple[Finding, ...]:
+        """One finding per place and side; the same place said twice keeps both spans."""
+        merged: dict[tuple[str, ReadSide | None], _Place] = {}
+        sided = {p.region for p in places if p.side is not None}
+        for place in places:
+            if place.side is None and place.region in sided:
+                place.side = next(p.side for p in places if p.region == place.region and p.side is not None)
+            side = None if self.catalogue.regions[place.region].laterality == "midline" else place.side
+            key = (place.region, side)
+            if key in merged:
+                earlier = merged[key]
+                earlier.spans += [s for s in place.spans if s not in earlier.spans]
+                earlier.sensations += place.sensations
+                earlier.depth = earlier.depth or place.depth
+                earlier.spread = earlier.spread or place.spread
+            else:
+                place.side = side
+                merged[key] = place
+        return tuple(
+            Finding(
+                "absent" if p.absent else "place",
+                p.region,
+                tuple(p.spans),
+                " … ".join(self.text[a:b] for a, b in p.spans),
+                side=p.side,
+                depth=p.depth,
+                spread=p.spread,
+                sensations=tuple(dict.fromkeys(p.sensations)),
+            )
+            for p in merged.values()
+        )
+
+    def _suggestions(self) -> list[str]:
+        """Lay names sharing a word (or a word's close spelling) with the text; never an unrelated place."""
+        words = {t.form for t in self._tokens()} - FILLER - EXTRA_FILLER - TERM_FILLER
+        near: set[str] = set()
+        for word in words:
+            if len(word) >= 3 and word.isalpha():
+                near.update(w for w in close_matches(word, self.vocabulary.correctable, cutoff=0.76) if w[0] == word[0])
+        cat = self.catalogue
+        names = {  # lay names and terms, not ids
+            normalise(name)
+            for entry in (
+                *((r.name, *r.terms) for r in cat.regions.values()),
+                *((c.name, *c.aliases) for c in cat.conditions.values()),
+            )
+            for name in entry
+        }
+        hits = sorted((name for name in names if near & set(name.split())), key=lambda name: (len(name.split()), name))
+        return hits[:5]
+
+
+_PRIORITY: dict[str, int] = {
+    "sensation": 0,
+    "condition": 1,
+    "place": 1,
+    "along": 1,
+    "organ": 2,
+    "movement": 3,
+    "aggravator": 3,
+    "timing": 4,
+    "intensity": 4,
+    "intensity_word": 4,
+    "side": 5,
+    "depth": 5,
+    "cue": 6,
+}
+"""Among readings that use as many words, the lower number wins."""
+
+
+def _one_side(sides: Iterable[ReadSide]) -> ReadSide | None:
+    found = set(sides)
+    if not found:
+        return None
+    return next(iter(found)) if len(found) == 1 else "both"
+
+
+def _unique(findings: list[Finding]) -> tuple[Finding, ...]:
+    """One finding per subject, with every span it was said at (named once and suspected once: named)."""
+    merged: dict[str, Finding] = {}
+    for f in findings:
+        key = f.subject
+        if key in merged:
+            earlier = merged[key]
+            spans = (*earlier.spans, *f.spans)
+            merged[key] = Finding(
+                earlier.kind,
+                earlier.subject,
+                spans,
+                f"{earlier.words} … {f.words}",
+                status="named" if "named" in (earlier.status, f.status) else earlier.status,
+            )
+        else:
+            merged[key] = f
+    return tuple(merged.values())
+
+
+def _vocabulary(catalogue: Catalogue) -> _Vocabulary:
+    cached = _VOCABULARIES.get(catalogue)
+    if cached is not None:
+        return cached
+    tables: dict[str, tuple[str, Any]] = {}
+    for source, kind in (
+        (CUES, "cue"),
+        (SIDE_WORDS, "side"),
+        (DEPTH_WORDS, "depth"),
+        (TIMING_WORDS, "timing"),
+        (INTENSITY_WORDS, "intensity_word"),
+        (SENSATION_WORDS, "sensation"),
+    ):
+        for phrase, value in source.items():
+            tables[" ".join(_DETERMINERS.get(w, w) for w in normalise(phrase).split())] = (kind, value)
+    terms: dict[frozenset[str], list[tuple[str, str]]] = {}
+    firsts: dict[frozenset[str], set[str]] = {}
+    term_words: set[str] = set()
+    named: tuple[tuple[str, Mapping[str, Movement | Aggravator]], ...] = (
+        ("movement", catalogue.movements),
+        ("aggravator", catalogue.aggravators),
+    )
+    for kind, entries in named:
+        for ident, entry in sorted(entries.items()):
+            for phrase in (ident.replace("_", " "), entry.name, *entry.terms):
+                term_words.update(normalise(phrase).split())
+                key = term_key(phrase)
+                if key and (kind, ident) not in terms.setdefault(key, []):
+                    terms[key].append((kind, ident))
+                head = [w for w in normalise(phrase).split() if w not in TERM_FILLER]
+                if key and head:
+                    firsts.setdefault(key, set()).update(term_key(head[0]))
+    place_words = known_words(catalogue)
+    table_words = {w for phrase in tables for w in phrase.split()}
+    words = frozenset(
+        place_words
+        | table_words
+        | term_words
+        | FILLER
+        | TERM_FILLER
+        | EXTRA_FILLER
+        | {w for phrase in ALONG for w in phrase.split()}
+        | set(CHECKED_ORGANS)
+        | set(_DETERMINERS)
+    )
+    correctable = tuple(
+        sorted(w for w in place_words | {w for p in SENSATION_WORDS for w in p.split()} if len(w) >= 3 and w.isalpha())
+    )
+    stems = frozenset(word for key in terms for word in key)
+    region_words = frozenset(
+        w for name in catalogue.region_names() for w in name.split() if w not in FILLER and w not in CUES
+    )
+    vocabulary = _Vocabulary(
+        words,
+        correctable,
+        {k: tuple(v) for k, v in terms.items()},
+        tables,
+        stems,
+        {k: frozenset(v) for k, v in firsts.items()},
+        region_words - frozenset(LAY_WORDS),
+    )
+    _VOCABULARIES[catalogue] = vocabulary
+    return vocabulary
