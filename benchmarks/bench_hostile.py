@@ -82,6 +82,16 @@ def _flat(count: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _missing_region(count: int) -> str:
+    tp = "{id: t, location: {region: handd, description: x}, essential: [handd]}"
+    lines = ["sources:", "- {id: s, citation: S}", "regions:", "- {id: body, name: Body}", "muscles:"]
+    lines += [
+        f"- {{id: m{i}, name: M{i}, area: neck, trigger_points: [{tp}], sources: [{{source: s}}]}}"
+        for i in range(count)
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def cases(folder: Path) -> dict[str, str]:
     """Each case's name and the Python expression (a no-argument callable) the child process runs."""
     fifo = folder / "fifo.yaml"
@@ -94,6 +104,8 @@ def cases(folder: Path) -> dict[str, str]:
             folder, "keys.yaml", "regions:\n- {" + ", ".join(f"k{i}: 0" for i in range(100_000)) + "}\n"
         ),
         "500,000 invalid entries": lambda: _write(folder, "many.yaml", "regions:\n" + "- 0\n" * 500_000),
+        "100,000 invalid entries": lambda: _write(folder, "some.yaml", "regions:\n" + "- 0\n" * 100_000),
+        "5,000 muscles citing a missing region": lambda: _write(folder, "refs.yaml", _missing_region(5_000)),
         "chain of 2,000 nested regions": lambda: _write(folder, "chain.yaml", _chain(2_000)),
         "20,000 regions under one parent": lambda: _write(folder, "flat.yaml", _flat(20_000)),
         "a null section (regions: ~)": lambda: _write(folder, "null.yaml", "regions: ~\n"),

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 import tpmap
-from test_vignettes import GROUPS, MAX_K, expected_ranks, vignette_param
+from test_vignettes import GROUPS, check_well_formed, misses, vignette_param
 
 HELD_OUT_FILE = Path(__file__).with_name("frequency_vignettes.yaml")
 _DOCUMENT: dict[str, Any] = yaml.safe_load(HELD_OUT_FILE.read_text(encoding="utf-8")) if HELD_OUT_FILE.is_file() else {}
@@ -47,15 +47,7 @@ def held_out_param(vignette: dict[str, Any]) -> Any:
 
 @needs_file
 def test_held_out_file_is_well_formed(catalogue: tpmap.Catalogue) -> None:
-    ids = [v["id"] for v in HELD_OUT]
-    assert len(ids) == len(set(ids)), "vignette ids must be unique"
-    for vignette in HELD_OUT:
-        assert vignette["reference"].strip(), vignette["id"]
-        for group in vignette["expect"]:
-            assert 1 <= group["k"] <= MAX_K, vignette["id"]
-            for name in group["muscles"]:
-                for muscle in HELD_OUT_GROUPS.get(name, [name]):
-                    assert muscle in catalogue.muscles, f"{vignette['id']}: unknown muscle {muscle}"
+    check_well_formed(catalogue, HELD_OUT, HELD_OUT_GROUPS)
 
 
 @needs_file
@@ -78,11 +70,5 @@ def test_held_out_sources_are_not_in_the_fitted_data(catalogue: tpmap.Catalogue)
 
 @pytest.mark.parametrize("vignette", [held_out_param(v) for v in HELD_OUT])
 def test_held_out_vignette(catalogue: tpmap.Catalogue, vignette: dict[str, Any]) -> None:
-    ranks = expected_ranks(catalogue, vignette, HELD_OUT_GROUPS)
-    misses = [
-        f"{muscle} ranked {ranks[muscle]}, expected within the top {group['k']}"
-        for group in vignette["expect"]
-        for muscle in group["muscles"]
-        if ranks[muscle] > group["k"]
-    ]
-    assert not misses, f"{vignette['id']} ({vignette['reference']}): " + "; ".join(misses)
+    missed = misses(catalogue, vignette, HELD_OUT_GROUPS)
+    assert not missed, f"{vignette['id']} ({vignette['reference']}): {missed}"

@@ -14,17 +14,11 @@ import pytest
 import yaml
 
 import tpmap
-from test_vignettes import VIGNETTES, expected_ranks
+from test_vignettes import VIGNETTES, misses, vignette_param
 
 SENTENCES_FILE = Path(__file__).with_name("sentence_vignettes.yaml")
 SENTENCES: list[dict[str, Any]] = yaml.safe_load(SENTENCES_FILE.read_text(encoding="utf-8"))["vignettes"]
 STRUCTURED = {v["id"]: v for v in VIGNETTES}
-
-
-def sentence_param(entry: dict[str, Any]) -> Any:
-    gap = entry.get("known_gap")
-    marks = [pytest.mark.xfail(reason=f"known gap: {gap}", strict=True)] if gap else []
-    return pytest.param(entry, id=entry["from"], marks=marks)
 
 
 def test_sentence_file_is_well_formed() -> None:
@@ -37,15 +31,9 @@ def test_sentence_file_is_well_formed() -> None:
         assert not STRUCTURED[entry["from"]].get("known_gap"), "restate only vignettes the model passes"
 
 
-@pytest.mark.parametrize("entry", [sentence_param(e) for e in SENTENCES])
+@pytest.mark.parametrize("entry", [vignette_param(e, key="from") for e in SENTENCES])
 def test_sentence_vignette(catalogue: tpmap.Catalogue, entry: dict[str, Any]) -> None:
     structured = STRUCTURED[entry["from"]]
     vignette = {"report": {"sites": [entry["text"]]}, "expect": structured["expect"]}
-    ranks = expected_ranks(catalogue, vignette)
-    misses = [
-        f"{muscle} ranked {ranks[muscle]}, expected within the top {group['k']}"
-        for group in structured["expect"]
-        for muscle in group["muscles"]
-        if ranks[muscle] > group["k"]
-    ]
-    assert not misses, f"{entry['text']!r} ({structured['reference']}): " + "; ".join(misses)
+    missed = misses(catalogue, vignette)
+    assert not missed, f"{entry['text']!r} ({structured['reference']}): {missed}"

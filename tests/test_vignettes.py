@@ -56,16 +56,8 @@ def expected_ranks(
 
 
 def test_vignette_file_is_well_formed(catalogue: tpmap.Catalogue) -> None:
-    ids = [v["id"] for v in VIGNETTES]
-    assert len(ids) == len(set(ids)), "vignette ids must be unique"
     assert len(VIGNETTES) >= 120
-    for vignette in VIGNETTES:
-        assert vignette["reference"].strip(), vignette["id"]
-        for group in vignette["expect"]:
-            assert 1 <= group["k"] <= MAX_K, vignette["id"]
-            for name in group["muscles"]:
-                for muscle in GROUPS.get(name, [name]):
-                    assert muscle in catalogue.muscles, f"{vignette['id']}: unknown muscle {muscle}"
+    check_well_formed(catalogue, VIGNETTES, GROUPS)
 
 
 def test_vignettes_cover_every_area_and_every_condition(catalogue: tpmap.Catalogue) -> None:
@@ -81,20 +73,41 @@ def test_groups_name_real_muscles_and_are_not_muscles(catalogue: tpmap.Catalogue
         assert len(members) >= 2 and set(members) <= set(catalogue.muscles), name
 
 
-def vignette_param(vignette: dict[str, Any]) -> Any:
-    """A vignette as a test case; a documented ``known_gap`` makes it a strict expected failure."""
+def vignette_param(vignette: dict[str, Any], key: str = "id") -> Any:
+    """A vignette as a test case named by ``vignette[key]``; a documented ``known_gap`` makes it a strict
+    expected failure."""
     gap = vignette.get("known_gap")
     marks = [pytest.mark.xfail(reason=f"known gap: {gap}", strict=True)] if gap else []
-    return pytest.param(vignette, id=vignette["id"], marks=marks)
+    return pytest.param(vignette, id=vignette[key], marks=marks)
 
 
-@pytest.mark.parametrize("vignette", [vignette_param(v) for v in VIGNETTES])
-def test_vignette(catalogue: tpmap.Catalogue, vignette: dict[str, Any]) -> None:
-    ranks = expected_ranks(catalogue, vignette)
-    misses = [
+def misses(catalogue: tpmap.Catalogue, vignette: dict[str, Any], groups: dict[str, list[str]] | None = None) -> str:
+    """Each expected muscle ranked below its ``k``, in words; empty when the vignette passes."""
+    ranks = expected_ranks(catalogue, vignette, groups)
+    return "; ".join(
         f"{muscle} ranked {ranks[muscle]}, expected within the top {group['k']}"
         for group in vignette["expect"]
         for muscle in group["muscles"]
         if ranks[muscle] > group["k"]
-    ]
-    assert not misses, f"{vignette['id']} ({vignette['reference']}): " + "; ".join(misses)
+    )
+
+
+def check_well_formed(
+    catalogue: tpmap.Catalogue, vignettes: list[dict[str, Any]], groups: dict[str, list[str]]
+) -> None:
+    """Unique ids, a reference for each, ``k`` within bounds and every expected muscle in the catalogue."""
+    ids = [v["id"] for v in vignettes]
+    assert len(ids) == len(set(ids)), "vignette ids must be unique"
+    for vignette in vignettes:
+        assert vignette["reference"].strip(), vignette["id"]
+        for group in vignette["expect"]:
+            assert 1 <= group["k"] <= MAX_K, vignette["id"]
+            for name in group["muscles"]:
+                for muscle in groups.get(name, [name]):
+                    assert muscle in catalogue.muscles, f"{vignette['id']}: unknown muscle {muscle}"
+
+
+@pytest.mark.parametrize("vignette", [vignette_param(v) for v in VIGNETTES])
+def test_vignette(catalogue: tpmap.Catalogue, vignette: dict[str, Any]) -> None:
+    missed = misses(catalogue, vignette)
+    assert not missed, f"{vignette['id']} ({vignette['reference']}): {missed}"

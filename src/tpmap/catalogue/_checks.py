@@ -134,15 +134,21 @@ def _group_problems(tables: Tables, locate: Locator, check: Check) -> Iterator[P
             yield locate(*owner, ("id",), f"{gid!r} is a muscle id; a group needs an id of its own")
         for index, ref in enumerate(group.sources):
             yield from check("sources", ref.source, owner, ("sources", index, "source"))
-        seen: set[str] = set()
+        yield from _listed_twice(group.members, owner, "members", locate)
         for index, mid in enumerate(group.members):
-            if mid in seen:
-                yield locate(*owner, ("members", index), f"muscle {mid!r} is listed twice")
-            seen.add(mid)
             yield from check("muscles", mid, owner, ("members", index))
 
 
 Check = Callable[[str, str, tuple[str, str], FieldPath], Iterator[Problem]]
+
+
+def _listed_twice(muscles: tuple[str, ...], owner: tuple[str, str], field: str, locate: Locator) -> Iterator[Problem]:
+    """A problem for each muscle a list names again (the list of a group's members, or a study's muscles)."""
+    seen: set[str] = set()
+    for index, mid in enumerate(muscles):
+        if mid in seen:
+            yield locate(*owner, (field, index), f"muscle {mid!r} is listed twice")
+        seen.add(mid)
 
 
 def _guide_problems(tables: Tables, locate: Locator, check: Check) -> Iterator[Problem]:
@@ -187,12 +193,10 @@ def _prevalence_problems(tables: Tables, locate: Locator, check: Check) -> Itera
         yield from check("conditions", study.condition, owner, ("condition",))
         for index, ref in enumerate(study.sources):
             yield from check("sources", ref.source, owner, ("sources", index, "source"))
-        seen: set[str] = set()
+        yield from _listed_twice(study.examined, owner, "examined", locate)
         for index, mid in enumerate(study.examined):
-            if mid in seen:
-                yield locate(*owner, ("examined", index), f"muscle {mid!r} is listed twice")
-            seen.add(mid)
             yield from check("muscles", mid, owner, ("examined", index))
+        seen = set(study.examined)
         for kind in ("active", "latent"):
             for mid in getattr(study, kind):
                 if mid not in seen:
