@@ -40,6 +40,10 @@ _ENTRY_NAMES = {
 }
 
 
+SUGGESTED_PROBLEMS = 100
+"""Unknown references that get close-match suggestions; past these (more than are listed) none is computed."""
+
+
 def entry_name(section: str) -> str:
     """What one entry of ``section`` is called in a message: ``"muscle"``, ``"pain guide"``, ``"prevalence study"``.
 
@@ -66,11 +70,15 @@ def suggestion(name: str, known: Mapping[str, Any] | list[str]) -> str:
 def consistency_problems(tables: Tables, locate: Locator = unlocated) -> Iterator[Problem]:
     """Every id that points nowhere, the region tree's shape, and names that clash."""
 
+    unknown = 0
+
     def check(section: str, target: str, owner: tuple[str, str], field: FieldPath) -> Iterator[Problem]:
+        nonlocal unknown
         if target not in tables[section]:
-            yield locate(
-                *owner, field, f"unknown {entry_name(section)} {target!r}{suggestion(target, tables[section])}"
-            )
+            unknown += 1
+            # Close matches cost a scan of the section each: only the first problems, the ones listed, get them.
+            hint = suggestion(target, tables[section]) if unknown <= SUGGESTED_PROBLEMS else ""
+            yield locate(*owner, field, f"unknown {entry_name(section)} {target!r}{hint}")
 
     regions = tables["regions"]
     roots = [rid for rid, region in regions.items() if region.parent is None]

@@ -95,9 +95,10 @@ class Catalogue:
     groups: Mapping[str, MuscleGroup]
     """Muscles named together ("hamstrings"): see :meth:`muscles_named`."""
     _children: Mapping[str, tuple[str, ...]]
-    _ancestors: Mapping[str, tuple[str, ...]]
-    _ancestor_sets: Mapping[str, frozenset[str]]
-    _descendants: Mapping[str, frozenset[str]]
+    _preorder: tuple[str, ...]
+    _enter: Mapping[str, int]
+    _exit: Mapping[str, int]
+    _depth: Mapping[str, int]
     _adjacent: Mapping[str, frozenset[str]]
     _zones: Mapping[str, tuple[Zone, ...]]
     _muscle_names: Mapping[str, str]
@@ -169,16 +170,7 @@ class Catalogue:
             if region.parent is not None:
                 children[region.parent].append(region.id)
         self._set("_children", {rid: tuple(sorted(kids)) for rid, kids in children.items()})
-        ancestors: dict[str, tuple[str, ...]] = {}
-        for rid in self.regions:  # memoised walk up: each region's chain extends its parent's
-            self._chain(rid, ancestors)
-        self._set("_ancestors", ancestors)
-        self._set("_ancestor_sets", {rid: frozenset(ups) for rid, ups in ancestors.items()})
-        descendants: dict[str, set[str]] = {rid: set() for rid in self.regions}
-        for rid, ups in ancestors.items():
-            for up in ups:
-                descendants[up].add(rid)
-        self._set("_descendants", {rid: frozenset(found) for rid, found in descendants.items()})
+        self._number_the_tree()
         adjacent: dict[str, set[str]] = {rid: set() for rid in self.regions}
         for region in self.regions.values():
             for other in region.adjacent:
@@ -204,17 +196,31 @@ class Catalogue:
         self._set("_condition_names", _name_index((c.id, (c.name, *c.aliases)) for c in self.conditions.values()))
         self._set("_region_names", _name_index((r.id, (r.name, *r.terms)) for r in self.regions.values()))
 
-    def _chain(self, region_id: str, known: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
-        pending: list[str] = []
-        current: str | None = region_id
-        while current is not None and current not in known:
-            pending.append(current)
-            current = self.regions[current].parent
-        chain = () if current is None else (current, *known[current])
-        for rid in reversed(pending):
-            known[rid] = chain
-            chain = (rid, *chain)
-        return known[region_id]
+    def _number_the_tree(self) -> None:
+        """Number the regions in depth-first order, so that a region's descendants are the numbers between its
+        own and its exit: containment is two comparisons, and the tables stay linear in the number of regions
+        however deep the tree (a chain of thousands of regions included)."""
+        preorder: list[str] = []
+        enter: dict[str, int] = {}
+        exit_: dict[str, int] = {}
+        depth: dict[str, int] = {}
+        stack: list[tuple[str, int, bool]] = [
+            (rid, 0, False) for rid in sorted(self.regions, reverse=True) if self.regions[rid].parent is None
+        ]
+        while stack:
+            rid, level, done = stack.pop()
+            if done:
+                exit_[rid] = len(preorder) - 1
+                continue
+            enter[rid] = len(preorder)
+            depth[rid] = level
+            preorder.append(rid)
+            stack.append((rid, level, True))
+            stack.extend((child, level + 1, False) for child in reversed(self._children[rid]))
+        self._set("_preorder", tuple(preorder))
+        self._set("_enter", enter)
+        self._set("_exit", exit_)
+        self._set("_depth", depth)
 
     def __repr__(self) -> str:
         return (
@@ -259,11 +265,17 @@ class Catalogue:
 
     def ancestors(self, region_id: str) -> tuple[str, ...]:
         """The regions that contain ``region_id``, nearest first, ending at the root."""
-        return self._ancestors[self.region(region_id).id]
+        chain: list[str] = []
+        parent = self.region(region_id).parent
+        while parent is not None:
+            chain.append(parent)
+            parent = self.regions[parent].parent
+        return tuple(chain)
 
     def descendants(self, region_id: str) -> frozenset[str]:
         """Every region inside ``region_id`` (not including itself)."""
-        return self._descendants[self.region(region_id).id]
+        rid = self.region(region_id).id
+        return frozenset(self._preorder[self._enter[rid] + 1 : self._exit[rid] + 1])
 
     def children(self, region_id: str) -> tuple[str, ...]:
         """The regions directly inside ``region_id``, sorted by id."""
@@ -279,7 +291,7 @@ class Catalogue:
             region_id = self.region(region_id).id
         if not (isinstance(area_id, str) and area_id in self.regions):
             area_id = self.region(area_id).id
-        return region_id == area_id or area_id in self._ancestor_sets[region_id]
+        return self._enter[area_id] <= self._enter[region_id] <= self._exit[area_id]
 
     def choir_codes(self, region_id: str) -> tuple[int, ...]:
         """The CHOIR body-map segments of a region: its own, or else its nearest coded ancestor's on its views.
@@ -292,7 +304,7 @@ class Catalogue:
         if region.choir:
             return region.choir
         views = set(region.views)
-        for ancestor in self._ancestors[region.id]:
+        for ancestor in self.ancestors(region.id):
             codes = self.regions[ancestor].choir
             if codes:
                 return tuple(c for c in codes if ("front" if c < 200 else "back") in views)
@@ -300,7 +312,7 @@ class Catalogue:
 
     def depth(self, region_id: str) -> int:
         """How many levels below the root ``region_id`` lies (the root is 0)."""
-        return len(self._ancestors[self.region(region_id).id])
+        return self._depth[self.region(region_id).id]
 
     # ------------------------------------------------------------------------------------ muscles
 

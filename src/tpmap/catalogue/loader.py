@@ -15,6 +15,7 @@ shared: a catalogue never changes, so every caller can hold the same one.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -187,12 +188,9 @@ def _load(paths: tuple[Path, ...], with_shipped: bool) -> tuple[Catalogue | None
     files += [(path, False) for path in paths]
     order: dict[str, int] = {}
     for path, shipped in files:
-        document = read_yaml_file(path, _display_name(path, shipped))
+        document, valid = _read_entries(path, shipped, problems)
         order.setdefault(document.file, len(order))
-        problems.add_document(document)
-        if document.problems:
-            continue
-        for section, record, origin in _validated_entries(document, problems):
+        for section, record, origin in valid:
             table = entries[section]
             previous = table.get(record.id)
             if previous is not None and (shipped or previous[1].document is document):
@@ -231,6 +229,39 @@ def _load(paths: tuple[Path, ...], with_shipped: bool) -> tuple[Catalogue | None
     if problems:
         return None, problems.listed(order)
     return catalogue, ()
+
+
+_ENTRIES_LOCK = threading.Lock()
+_SHIPPED_ENTRIES: dict[tuple[Path, int, int], tuple[YamlDocument, tuple[tuple[str, Any, _Origin], ...]]] = {}
+
+
+def _read_entries(
+    path: Path, shipped: bool, problems: ProblemList
+) -> tuple[YamlDocument, tuple[tuple[str, Any, _Origin], ...]]:
+    """One file's valid entries, its problems added to ``problems``.
+
+    A shipped file that reads clean is kept (records are frozen), so loading overlays does not read the shipped
+    catalogue again; a change to the file on disk (its size or time) reads it anew.
+    """
+    key = None
+    if shipped:
+        with contextlib.suppress(OSError):
+            stat = path.stat()
+            key = (path, stat.st_mtime_ns, stat.st_size)
+        with _ENTRIES_LOCK:
+            cached = _SHIPPED_ENTRIES.get(key) if key else None
+        if cached is not None:
+            return cached
+    document = read_yaml_file(path, _display_name(path, shipped))
+    problems.add_document(document)
+    if document.problems:
+        return document, ()
+    before = len(problems)
+    valid = tuple(_validated_entries(document, problems))
+    if key is not None and len(problems) == before:
+        with _ENTRIES_LOCK:
+            _SHIPPED_ENTRIES[key] = (document, valid)
+    return document, valid
 
 
 def _validated_entries(document: YamlDocument, problems: ProblemList) -> Iterator[tuple[str, Any, _Origin]]:

@@ -33,7 +33,7 @@ from __future__ import annotations
 import math
 import weakref
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import accumulate
 from typing import Unpack
@@ -217,6 +217,18 @@ def _red_flags(tables: _Tables, query: Query) -> tuple[tuple[RedFlag, ...], int]
 # ------------------------------------------------------------------------------------------ tables
 
 
+class _PerRegion(dict[str, frozenset[str]]):
+    """A table by region id whose entries are worked out on first use."""
+
+    def __init__(self, make: Callable[[str], frozenset[str]]) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, region: str) -> frozenset[str]:
+        value = self[region] = self._make(region)
+        return value
+
+
 class _Tables:
     """What the scorer needs from a catalogue, by id, built once per catalogue: nothing is looked up by name
     while scoring."""
@@ -225,13 +237,14 @@ class _Tables:
         self.catalogue = catalogue
         self.regions = catalogue.regions
         self.paired = {rid: region.laterality == "paired" for rid, region in catalogue.regions.items()}
-        self.within = {rid: frozenset((rid, *catalogue.ancestors(rid))) for rid in catalogue.regions}
+        # Filled on first use per region: only the regions that zones and reports name are ever asked for, and a
+        # full table would grow with the square of the tree's depth.
+        self.within = _PerRegion(lambda rid: frozenset((rid, *catalogue.ancestors(rid))))
         """Each region and every region containing it: ``a`` lies within ``b`` when ``b in within[a]``."""
         self.adjacent = {rid: catalogue.adjacent(rid) for rid in catalogue.regions}
-        self.leaves = {
-            rid: frozenset(r for r in (rid, *catalogue.descendants(rid)) if not catalogue.children(r))
-            for rid in catalogue.regions
-        }
+        self.leaves = _PerRegion(
+            lambda rid: frozenset(r for r in (rid, *catalogue.descendants(rid)) if not catalogue.children(r))
+        )
         """The finest parts of each region (those with no parts of their own): the unit of coverage."""
         self.zones = {mid: catalogue.zones(mid) for mid in catalogue.muscles}
         self.red_flags = {
