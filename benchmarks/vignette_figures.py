@@ -44,9 +44,14 @@ def vignette_sets() -> list[tuple[str, list[dict[str, Any]], dict[str, list[str]
 
 
 def ranks(
-    catalogue: tpmap.Catalogue, vignette: dict[str, Any], groups: dict[str, list[str]], weights: tpmap.Weights
+    catalogue: tpmap.Catalogue,
+    vignette: dict[str, Any],
+    groups: dict[str, list[str]],
+    weights: tpmap.Weights,
+    ties_last: bool = False,
 ) -> dict[str, int]:
-    """Rank of each expected muscle or group (1 + the muscles scored strictly higher on their best side)."""
+    """Rank of each expected muscle or group: 1 + the muscles scored strictly higher on their best side, or with
+    ``ties_last`` the number scored at least as high (a tie counts against it: the order within it is arbitrary)."""
     report = vignette["report"]
     result = tpmap.rank(
         catalogue,
@@ -63,12 +68,17 @@ def ranks(
     best: dict[str, float] = {}
     for candidate in result:
         best.setdefault(candidate.muscle.id, candidate.score)
-    rank_of = {muscle: 1 + sum(1 for other in best.values() if other > score) for muscle, score in best.items()}
+    if ties_last:
+        rank_of = {muscle: sum(1 for other in best.values() if other >= score) for muscle, score in best.items()}
+    else:
+        rank_of = {muscle: 1 + sum(1 for other in best.values() if other > score) for muscle, score in best.items()}
     names = [name for group in vignette["expect"] for name in group["muscles"]]
     return {name: min(rank_of[m] for m in groups.get(name, [name])) for name in names}
 
 
-def figures(catalogue: tpmap.Catalogue, weights: tpmap.Weights, misses: bool) -> tuple[int, int, list[int]]:
+def figures(
+    catalogue: tpmap.Catalogue, weights: tpmap.Weights, misses: bool, ties_last: bool = False
+) -> tuple[int, int, list[int]]:
     """Print the figures of each vignette set; return (primary hits, vignettes, every expected rank) overall."""
     hits = total = 0
     every: list[int] = []
@@ -76,7 +86,7 @@ def figures(catalogue: tpmap.Catalogue, weights: tpmap.Weights, misses: bool) ->
         primary = singled = singled_hits = 0
         found: list[int] = []
         for vignette in vignettes:
-            got = ranks(catalogue, vignette, groups, weights)
+            got = ranks(catalogue, vignette, groups, weights, ties_last)
             first = vignette["expect"][0]["muscles"][0]
             primary += got[first] <= 3
             if vignette["expect"][0]["k"] <= 3:  # the reference singles the muscle out
@@ -102,13 +112,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--before", action="store_true", help="also rank without frequency data and coverage")
     parser.add_argument("--misses", action="store_true", help="list the vignettes whose first muscle misses")
+    parser.add_argument(
+        "--ties-last", action="store_true", help="count a tie against each of its members (rank = end of the tie)"
+    )
     args = parser.parse_args()
+    how = " (ties counted last)" if args.ties_last else ""
     if args.before:
-        print("before (no frequency.yaml, Weights(coverage_floor=1.0)):")
+        print(f"before (no frequency.yaml, Weights(coverage_floor=1.0)){how}:")
         without = tpmap.load_files([p for p in shipped_paths() if p.name != "frequency.yaml"])
-        figures(without, tpmap.Weights(coverage_floor=1.0), args.misses)
-    print("now:")
-    figures(tpmap.load_catalogue(), tpmap.Weights(), args.misses)
+        figures(without, tpmap.Weights(coverage_floor=1.0), args.misses, args.ties_last)
+    print(f"now{how}:")
+    figures(tpmap.load_catalogue(), tpmap.Weights(), args.misses, args.ties_last)
 
 
 if __name__ == "__main__":
