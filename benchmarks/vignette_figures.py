@@ -53,18 +53,8 @@ def ranks(
     """Rank of each expected muscle or group: 1 + the muscles scored strictly higher on their best side, or with
     ``ties_last`` the number scored at least as high (a tie counts against it: the order within it is arbitrary)."""
     report = vignette["report"]
-    result = tpmap.rank(
-        catalogue,
-        *report.get("sites", []),
-        weights=weights,
-        side=report.get("side"),
-        sensations=report.get("sensations", []),
-        absent=report.get("absent", []),
-        conditions=report.get("conditions", []),
-        movements=report.get("movements", []),
-        aggravators=report.get("aggravators", []),
-        mode=report.get("mode", "active"),
-    )
+    fields: dict[str, Any] = {key: value for key, value in report.items() if key != "sites"}
+    result = tpmap.rank(catalogue, *report.get("sites", []), weights=weights, **fields)
     best: dict[str, float] = {}
     for candidate in result:
         best.setdefault(candidate.muscle.id, candidate.score)

@@ -228,3 +228,23 @@ def test_rank_chart_is_written_before_the_table(capsys: pytest.CaptureFixture[st
     assert 'id="front-anterior_shoulder-right" class="heat site"' in text
     code, _, err = run(capsys, "rank", "elbow", "--chart", str(tmp_path / "missing" / "x.svg"))
     assert code == 1 and "does not exist" in err
+
+
+def test_region_tree_prints_a_chain_thousands_deep(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    lines = ["regions:"] + [
+        f"  - {{id: deep{i}, name: Deep {i}, parent: {'body' if i == 0 else f'deep{i - 1}'}}}" for i in range(2000)
+    ]
+    overlay = tmp_path / "chain.yaml"
+    overlay.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, err = run(capsys, "-c", str(overlay), "regions", "--tree")
+    assert code == 0, err
+    assert f"{'  ' * 2000}deep1999: Deep 1999\n" in out
+
+
+def test_muscle_json_has_one_shape_per_kind_of_name(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "muscle", "hamstrings", "--json")
+    group = json.loads(out)
+    assert code == 0 and group["group"] == "hamstrings"
+    assert [m["id"] for m in group["members"]] == ["biceps_femoris", "semitendinosus", "semimembranosus"]
+    code, out, _ = run(capsys, "muscle", "infraspinatus", "--json")
+    assert code == 0 and json.loads(out)["id"] == "infraspinatus"

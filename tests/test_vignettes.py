@@ -33,17 +33,9 @@ def expected_ranks(
     """
     groups = GROUPS if groups is None else groups
     report = vignette["report"]
-    result = tpmap.rank(
-        catalogue,
-        *report.get("sites", []),
-        side=report.get("side"),
-        sensations=report.get("sensations", []),
-        absent=report.get("absent", []),
-        conditions=report.get("conditions", []),
-        movements=report.get("movements", []),
-        aggravators=report.get("aggravators", []),
-        mode=report.get("mode", "active"),
-    )
+    # Every field but the sites goes through as written: build_query refuses a key that is not a report field.
+    fields: dict[str, Any] = {key: value for key, value in report.items() if key != "sites"}
+    result = tpmap.rank(catalogue, *report.get("sites", []), **fields)
     # A muscle's rank is 1 + the number of muscles with a strictly higher score on their best side: muscles the
     # model scores equally share a rank (competition ranking), since the order among them is arbitrary.
     best: dict[str, float] = {}

@@ -22,14 +22,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
+from ._files import output_problem
 from ._version import __version__
 from .catalogue.catalogue import Catalogue
-from .catalogue.export import output_problem, write_text
+from .catalogue.export import write_text
 from .catalogue.loader import check_files, load_catalogue
 from .catalogue.records import SENSATIONS, Aggravator, CatalogueFile, Movement, Muscle
 from .catalogue.stats import catalogue_stats, format_stats
-from .errors import CatalogueError, ChartError, Problem, QueryError, TpmapError, problem_total
-from .ranking.cover import smallest_cover
+from .errors import AmbiguousNameError, CatalogueError, ChartError, Problem, QueryError, TpmapError, problem_total
+from .ranking.cover import CoverMember, smallest_cover
 from .ranking.query import ReportFields
 from .ranking.questions import next_questions
 from .ranking.reader import SENSATION_WORDS, read_report
@@ -86,7 +87,7 @@ def _arguments(argv: Sequence[str] | None) -> list[str]:
 
 
 _ASCII = {"—": "-", "–": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "…": "...", "✕": "x", "×": "x", "→": "->"}
-_ASCII |= {"≤": "<=", "≥": ">=", "·": "-", "•": "*", "±": "+/-", "\u00a0": " "}
+_ASCII |= {"←": "<-", "≤": "<=", "≥": ">=", "·": "-", "•": "*", "±": "+/-", "\u00a0": " "}
 
 
 def _ascii_look_alike(error: UnicodeError) -> tuple[str, int]:
@@ -398,12 +399,15 @@ def _print_analysis(result: Ranking, out: TextIO) -> None:
 
     if len(result.query.sites) > 1:
         cover = smallest_cover(result)
-        members = " + ".join(names[m.muscle].name + (f" ({m.side})" if m.side else "") for m in cover.members)
-        out.write(f"\nsmallest explaining set ({cover.method}): {members or 'none'}\n")
+
+        def members(chosen: Sequence[CoverMember]) -> str:
+            return " + ".join(names[m.muscle].name + (f" ({m.side})" if m.side else "") for m in chosen)
+
+        out.write(f"\nsmallest explaining set ({cover.method}): {members(cover.members) or 'none'}\n")
         if cover.unexplained:
             out.write(f"  no muscle explains: {', '.join(cover.unexplained)}\n")
         for alternative in cover.alternatives[:2]:
-            out.write("  or: " + " + ".join(names[m.muscle].name for m in alternative) + "\n")
+            out.write(f"  or: {members(alternative)}\n")
     questions = next_questions(result, limit=3)
     if questions:
         out.write("\nask next:\n")
@@ -432,8 +436,11 @@ def _muscle_dict(cat: Catalogue, muscle: Muscle) -> dict[str, Any]:
 def _muscle(args: argparse.Namespace, out: TextIO) -> int:
     cat = _catalogue(args)
     muscles = cat.muscles_named(args.name)  # a group's name ("hamstrings") gives each of its members
-    if args.json:
-        _dump(_muscle_dict(cat, muscles[0]) if len(muscles) == 1 else [_muscle_dict(cat, m) for m in muscles], out)
+    if args.json:  # one shape per kind of name: a muscle's object, or a group's object listing its members
+        try:
+            _dump(_muscle_dict(cat, cat.muscle(args.name)), out)
+        except AmbiguousNameError:
+            _dump({"group": args.name, "members": [_muscle_dict(cat, m) for m in muscles]}, out)
         return 0
     if len(muscles) > 1:
         out.write(f"{args.name}: a group of {len(muscles)} muscles: {', '.join(m.name for m in muscles)}\n\n")
@@ -498,17 +505,14 @@ def _regions(args: argparse.Namespace, out: TextIO) -> int:
         _dump([r.model_dump(mode="json", exclude_none=True) for r in cat.regions.values()], out)
         return 0
     if args.tree:
-        roots = [r.id for r in cat.regions.values() if r.parent is None]
-
-        def walk(rid: str, depth: int) -> None:
+        # An explicit stack, not recursion: a catalogue's tree may be thousands of regions deep.
+        stack = [(r.id, 0) for r in reversed(list(cat.regions.values())) if r.parent is None]
+        while stack:
+            rid, depth = stack.pop()
             region = cat.regions[rid]
             extra = " (midline)" if region.laterality == "midline" else ""
             out.write(f"{'  ' * depth}{rid}: {region.name}{extra}\n")
-            for child in cat.children(rid):
-                walk(child, depth + 1)
-
-        for root in roots:
-            walk(root, 0)
+            stack.extend((child, depth + 1) for child in reversed(cat.children(rid)))
         return 0
     width = max((len(r) for r in cat.regions), default=2)
     for region in sorted(cat.regions.values(), key=lambda r: r.id):

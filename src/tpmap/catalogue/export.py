@@ -24,6 +24,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel
 
+from .._files import output_problem
 from ..errors import CatalogueError, Problem
 from .records import CatalogueFile
 
@@ -112,21 +113,6 @@ def write_text(path: str | os.PathLike[str], text: str, *, force: bool = False, 
         except OSError as exc:
             message = f"cannot write the catalogue: {exc.strerror or exc}"
     raise CatalogueError([Problem(str(path).replace("\x00", "\\0"), 0, 0, "", message)])
-
-
-def output_problem(path: str, force: bool, how: str = "--force") -> str | None:
-    """Why a file cannot be written at ``path`` (a folder, a NUL character, an existing file without
-    ``force``, a missing folder), or None when it can; ``how`` says how to ask for a file to be replaced."""
-    if "\x00" in path:
-        return "cannot write a file whose name contains a NUL character"
-    target = Path(path)
-    if target.is_dir():
-        return "it is a folder; give a file name"
-    if target.exists() and not force:
-        return f"the file exists; pass {how} to replace it"
-    if not target.parent.is_dir():
-        return f"the folder {target.parent} does not exist"
-    return None
 
 
 def write_catalogue_files(

@@ -15,7 +15,6 @@ shared: a catalogue never changes, so every caller can hold the same one.
 
 from __future__ import annotations
 
-import contextlib
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -135,18 +134,34 @@ def check_files(paths: Iterable[PathArg] | PathArg, *, with_shipped: bool = True
 
 
 _SHIPPED_LOCK = threading.Lock()
-_SHIPPED: list[Catalogue] = []
+_SHIPPED: dict[tuple[tuple[Path, int, int], ...], Catalogue] = {}
 
 
 def _shipped() -> Catalogue:
-    """The shipped catalogue, read once per process (under a lock, so threads share one read)."""
+    """The shipped catalogue, read once per process (under a lock, so threads share one read).
+
+    It is kept while its files are unchanged on disk (same sizes and times), so an edited data file is read
+    anew, and every caller in the process sees the same catalogue as the overlays are merged onto.
+    """
+    key = tuple(_file_key(path) for path in shipped_paths())
     with _SHIPPED_LOCK:
-        if not _SHIPPED:
+        cached = _SHIPPED.get(key)
+        if cached is None:
             catalogue, problems = _load((), True)
             if problems or catalogue is None:
                 raise CatalogueError(problems)
-            _SHIPPED.append(catalogue)
-        return _SHIPPED[0]
+            _SHIPPED.clear()
+            cached = _SHIPPED[key] = catalogue
+        return cached
+
+
+def _file_key(path: Path) -> tuple[Path, int, int]:
+    """A file's identity for the caches: its path, modification time and size (zeros when it cannot be read)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return (path, 0, 0)
+    return (path, stat.st_mtime_ns, stat.st_size)
 
 
 def _paths(value: object, argument: str) -> tuple[Path, ...]:
@@ -243,13 +258,10 @@ def _read_entries(
     A shipped file that reads clean is kept (records are frozen), so loading overlays does not read the shipped
     catalogue again; a change to the file on disk (its size or time) reads it anew.
     """
-    key = None
-    if shipped:
-        with contextlib.suppress(OSError):
-            stat = path.stat()
-            key = (path, stat.st_mtime_ns, stat.st_size)
+    key = _file_key(path) if shipped else None
+    if key is not None:
         with _ENTRIES_LOCK:
-            cached = _SHIPPED_ENTRIES.get(key) if key else None
+            cached = _SHIPPED_ENTRIES.get(key)
         if cached is not None:
             return cached
     document = read_yaml_file(path, _display_name(path, shipped))
@@ -260,6 +272,8 @@ def _read_entries(
     valid = tuple(_validated_entries(document, problems))
     if key is not None and len(problems) == before:
         with _ENTRIES_LOCK:
+            for stale in [k for k in _SHIPPED_ENTRIES if k[0] == path]:  # an older version of this file
+                del _SHIPPED_ENTRIES[stale]
             _SHIPPED_ENTRIES[key] = (document, valid)
     return document, valid
 

@@ -23,6 +23,10 @@ class Weights:
     """A place in a spillover zone hurts: some patients feel it, more when the TP is irritable."""
     latent_spillover: float = 0.15
     """Spillover when the pain appears only on pressure (latent TPs refer mostly their essential zone)."""
+    intensity_base: float = 0.75
+    intensity_step: float = 0.05
+    """Spillover is scaled by ``intensity_base + intensity_step × intensity`` (0–10) when a place's intensity is
+    given: 1 at 5 (neutral), 0.75 at 0, 1.25 at 10 — an irritable TP spills over more."""
     inside: float = 0.6
     """Factor when the place lies inside a coarser zone: the pattern covers it but does not single it out."""
     adjacent_essential: float = 0.12

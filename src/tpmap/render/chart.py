@@ -26,6 +26,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from .._files import output_problem
 from ..catalogue.catalogue import Catalogue, Zone
 from ..catalogue.records import Side, View, ZoneKind
 from ..errors import ChartError, MissingExtraError, whole_number, wrong_type
@@ -89,9 +90,9 @@ class Chart:
         suffix = target.suffix.lower()
         if suffix not in SUFFIXES:
             raise ChartError(f"cannot save a chart as {target.name!r}: use a {' or '.join(SUFFIXES)} file name")
-        if "\x00" in str(target) or target.is_dir():
-            what = "it is a folder" if "\x00" not in str(target) else "the name contains a NUL character"
-            raise ChartError(f"cannot save the chart as {str(target)!r}: {what}")
+        problem = output_problem(str(target), force=True)  # the caller decides about replacing a file
+        if problem is not None:
+            raise ChartError(f"cannot save the chart as {str(target)!r}: {problem}")
         content = self.svg.encode("utf-8") if suffix == ".svg" else png_bytes(self.svg)
         try:
             target.write_bytes(content)
