@@ -52,7 +52,17 @@ def test_rank_json_has_the_documented_shape(capsys: pytest.CaptureFixture[str]) 
     )
     assert code == 0
     data = json.loads(out)
-    assert list(data) == ["query", "reading", "candidates", "notes", "cover", "next_questions", "satellites"]
+    assert list(data) == [
+        "query",
+        "reading",
+        "candidates",
+        "notes",
+        "red_flags",
+        "red_flags_held_back",
+        "cover",
+        "next_questions",
+        "satellites",
+    ]
     assert set(data["cover"]) == {"muscles", "explains", "unexplained", "alternatives", "method"}
     assert set(data["cover"]["explains"]) == {"lateral_elbow/right", "posterior_forearm/right"}
     assert data["cover"]["method"] == "exact"

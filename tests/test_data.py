@@ -8,7 +8,18 @@ import tpmap
 from tpmap.catalogue.records import SENSATIONS
 from tpmap.catalogue.text import normalise
 
-BOOKS = {"tpm1", "tpm2", "tpm3", "davies", "finando2005_trigger_point_therapy", "nielasher2008_concise"}
+BOOKS = {
+    "tpm1",
+    "tpm2",
+    "tpm3",
+    "davies",
+    "finando2005_trigger_point_therapy",
+    "nielasher2008_concise",
+    # Waldman's atlas, one entry per chapter cited.
+    "waldman_omohyoid",
+    "waldman_scm_injection",
+    "waldman_ecu_injection",
+}
 
 # Every muscle with a chapter (alone or in a group) in the Trigger Point Manual, by area.
 REQUIRED_MUSCLES = [

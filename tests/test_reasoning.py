@@ -186,7 +186,17 @@ def test_summary_and_json(tiny: tpmap.Catalogue) -> None:
     result = tpmap.rank(tiny, "lateral_elbow", "thumb", side="right")
     assert result[0].summary() == "essential zone covers outside of the elbow (right); does not explain thumb (right)"
     data = json.loads(json.dumps(result.to_dict(limit=2)))
-    assert list(data) == ["query", "reading", "candidates", "notes", "cover", "next_questions", "satellites"]
+    assert list(data) == [
+        "query",
+        "reading",
+        "candidates",
+        "notes",
+        "red_flags",
+        "red_flags_held_back",
+        "cover",
+        "next_questions",
+        "satellites",
+    ]
     assert len(data["candidates"]) == 2
     first = data["candidates"][0]
     assert {"muscle", "name", "side", "score", "probability", "zone", "evidence"} <= set(first)

@@ -127,6 +127,8 @@ def consistency_problems(tables: Tables, locate: Locator = unlocated) -> Iterato
             yield from check("regions", rid, owner, ("red_flag_places", index))
         if condition.red_flag_places and not condition.red_flag:
             yield locate(*owner, ("red_flag_places",), "red_flag_places needs a red_flag note to raise")
+        if condition.urgency and not condition.red_flag:
+            yield locate(*owner, ("urgency",), "urgency needs a red_flag note to rank")
         for index, ref in enumerate(condition.sources):
             yield from check("sources", ref.source, owner, ("sources", index, "source"))
     yield from _guide_problems(tables, locate, check)

@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_seri
 __all__ = [
     "AREAS",
     "SENSATIONS",
+    "URGENCIES",
     "Aggravator",
     "Area",
     "CatalogueFile",
@@ -45,6 +46,7 @@ __all__ = [
     "Source",
     "SourceRef",
     "TriggerPoint",
+    "Urgency",
     "View",
     "Xrefs",
     "ZoneKind",
@@ -84,6 +86,12 @@ Area = Literal[
 ]
 SENSATIONS: tuple[str, ...] = get_args(Sensation)
 AREAS: tuple[str, ...] = get_args(Area)
+
+Urgency = Literal["emergency", "same_day", "soon"]
+"""How soon a red flag's condition must be ruled out: emergency care now, assessment the same day, or
+assessment before the muscles are treated."""
+URGENCIES: tuple[Urgency, ...] = get_args(Urgency)
+"""The urgencies, most urgent first."""
 
 ChoirCode = Annotated[int, Field(ge=101, le=238)]
 
@@ -209,6 +217,12 @@ class Condition(Record):
     name: Text
     aliases: tuple[Term, ...] = ()
     red_flag: Text | None = Field(default=None, description="What to rule out first, if it can be serious.")
+    urgency: Urgency | None = Field(
+        default=None,
+        description="How soon the red flag must be ruled out: 'emergency' (emergency care now), 'same_day' "
+        "(assessment the same day) or 'soon' (assessment before the muscles are treated). Red flags that fit a "
+        "report are shown most urgent first; a red flag without an urgency is sorted with 'soon'.",
+    )
     red_flag_places: tuple[Id, ...] = Field(
         default=(),
         description="Regions where the red flag matters: a report with a place inside or around one raises it.",

@@ -41,6 +41,8 @@ from ..errors import AmbiguousNameError, UnknownNameError, wrong_type
 
 __all__ = [
     "LAY_WORDS",
+    "SIDE_WORDS",
+    "ReadSide",
     "Resolution",
     "content_words",
     "known_words",
@@ -113,7 +115,30 @@ FILLER = frozenset(
 
 Named: TypeAlias = Movement | Aggravator
 
-SIDE_WORDS: dict[str, Side] = {"left": "left", "right": "right"}
+ReadSide = Literal["left", "right", "both"]
+"""A side as people say it: one side, or ``"both"`` for a place on each side."""
+
+SIDE_WORDS: dict[str, ReadSide] = {
+    "left": "left",
+    "right": "right",
+    "left side": "left",
+    "right side": "right",
+    "left sided": "left",
+    "right sided": "right",
+    "both": "both",
+    "both sides": "both",
+    "bilateral": "both",
+    "bilaterally": "both",
+    "on both sides": "both",
+    "either side": "both",
+    "each side": "both",
+    "left and right": "both",
+    "right and left": "both",
+}
+"""The words that say a side, read in whole descriptions; a single place phrase takes only "left" and "right"."""
+
+_ONE_SIDE: dict[str, Side] = {"left": "left", "right": "right"}
+"""The side words of one place phrase (:func:`resolve`): a place has one side."""
 
 Kind = Literal["region", "condition"]
 
@@ -150,11 +175,11 @@ def resolve(catalogue: Catalogue, phrase: str) -> Resolution:
     index = _index(catalogue)
     text = normalise(phrase)
     words = re.findall(r"[a-z0-9']+", text)
-    sides = {SIDE_WORDS[w] for w in words if w in SIDE_WORDS}
+    sides = {_ONE_SIDE[w] for w in words if w in _ONE_SIDE}
     if len(sides) > 1:
         raise AmbiguousNameError("place", phrase, ["the left side", "the right side"])
     side = next(iter(sides), None)
-    rest = " ".join(w for w in words if w not in SIDE_WORDS)
+    rest = " ".join(w for w in words if w not in _ONE_SIDE)
 
     found = index.exact.get(rest) or index.exact.get(text)
     if found is not None:
@@ -224,7 +249,7 @@ def known_words(catalogue: Catalogue) -> frozenset[str]:
 def _content_words(text: str, vocabulary: frozenset[str] = frozenset()) -> frozenset[str]:
     words: set[str] = set()
     for raw in re.findall(r"[a-z0-9']+", text):
-        if raw in FILLER or raw in SIDE_WORDS:
+        if raw in FILLER or raw in _ONE_SIDE:
             continue
         word = LAY_WORDS.get(raw, raw)
         if word.endswith("s") and word[:-1] in vocabulary:

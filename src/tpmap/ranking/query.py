@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Annotated, Literal, TypedDict, Unpack
+from typing import Annotated, Literal, TypedDict, TypeVar, Unpack
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -42,7 +42,8 @@ class ReportFields(TypedDict, total=False):
     """
 
     side: Side | None
-    """The side for every place that does not name its own."""
+    """The side for every place that does not name its own; in a description it beats the side the reader would
+    infer from other places (a place whose words name another side keeps it, with a note)."""
     sensations: Iterable[str]
     """Sensations felt at every free-text site (tingling, numbness, burning …)."""
     intensity: int | None
@@ -133,10 +134,11 @@ def build_query(catalogue: Catalogue, *sites: str | Site, **report: Unpack[Repor
     Args:
         catalogue: whose regions, conditions and vocabularies the names are resolved against.
         *sites: places that hurt: region ids, :class:`Site` records (whose ``region`` may also be written in
-            words), or whole descriptions in plain words ("numb and tingling little finger, worse when I grip,
-            not in my wrist"). A description is read by :func:`tpmap.read_report`: what it says (places, places
-            that do not hurt, sensations, conditions named or ruled out, movements, aggravators, intensity)
-            joins the report, and the reading, with the spans of its words, is kept in ``Query.descriptions``.
+            words; the report's sensations and intensity apply to them too), or whole descriptions in plain
+            words ("numb and tingling little finger, worse when I grip, not in my wrist"). A description is read
+            by :func:`tpmap.read_report`: what it says (places, places that do not hurt, sensations, conditions
+            named or ruled out, movements, aggravators, intensity) joins the report, and the reading, with the
+            spans of its words, is kept in ``Query.descriptions``.
         **report: the other fields of the report, :class:`ReportFields`: ``side``, ``sensations``,
             ``intensity``, ``absent``, ``conditions``, ``movements``, ``aggravators``, ``mode``, ``all_flags``,
             ``strict``, ``tender``, ``not_tender`` and ``ruled_out``.
@@ -145,7 +147,9 @@ def build_query(catalogue: Catalogue, *sites: str | Site, **report: Unpack[Repor
         UnknownNameError: a phrase or name matches nothing; the message lists close matches.
         AmbiguousNameError: a phrase has several readings, or (with ``strict=True``) a description was read one
             way of several; the message lists them.
-        QueryError: the report is empty, or a side, sensation, intensity or mode is not valid.
+        QueryError: the report is empty; a side, sensation, intensity or mode is not valid; a place given as a
+            place names a condition; or the report contradicts itself (a painful place inside one reported not
+            painful, a tender spot inside one reported not tender).
         ArgumentTypeError: an argument has the wrong type, or a keyword is not a report field.
     """
     if not isinstance(catalogue, Catalogue):
@@ -203,7 +207,7 @@ def build_query(catalogue: Catalogue, *sites: str | Site, **report: Unpack[Repor
     absent_items: list[str | Absent] = list(absent)
     for item in sites:
         if isinstance(item, str) and item not in catalogue.regions:
-            reading = read_report(catalogue, item)
+            reading = read_report(catalogue, item, side=side)
             if strict and reading.ambiguous:
                 raise AmbiguousNameError("description", item, reading.ambiguous)
             described.append(reading)
@@ -219,9 +223,7 @@ def build_query(catalogue: Catalogue, *sites: str | Site, **report: Unpack[Repor
 
     resolved_sites: dict[tuple[str, Side | None], Site] = {}
     for item in items:
-        site = _site(catalogue, item, side, feelings, intensity, readings, condition_ids)
-        if site is None:
-            continue
+        site = _with_report(_locate(catalogue, item, Site, side, readings), feelings, intensity, readings)
         key = (site.region, site.side)
         if key in resolved_sites:  # the same place twice: one site with both sets of sensations
             earlier = resolved_sites[key]
@@ -231,15 +233,14 @@ def build_query(catalogue: Catalogue, *sites: str | Site, **report: Unpack[Repor
 
     resolved_absent: dict[tuple[str, Side | None], Absent] = {}
     for absent_item in absent_items:
-        place = _absent(catalogue, absent_item, side, readings)
+        place = _locate(catalogue, absent_item, Absent, side, readings)
         resolved_absent.setdefault((place.region, place.side), place)
-    for key, place in resolved_absent.items():
-        for site in resolved_sites.values():
-            if catalogue.is_within(site.region, place.region) and _same_side(site.side, place.side):
-                raise QueryError(
-                    f"{catalogue.regions[site.region].name!r} is reported as painful, but it lies inside "
-                    f"{catalogue.regions[key[0]].name!r}, which is reported as not painful"
-                )
+    _refuse_overlap(catalogue, resolved_sites.values(), resolved_absent.values(), ("painful", "not painful"))
+    tender_spots, untender_spots = (
+        tuple(dict.fromkeys(_locate(catalogue, p, Spot, side, readings) for p in spots))
+        for spots in (tender, not_tender)
+    )
+    _refuse_overlap(catalogue, tender_spots, untender_spots, ("tender when pressed", "not tender when pressed"))
 
     query = Query(
         sites=tuple(resolved_sites.values()),
@@ -252,8 +253,8 @@ def build_query(catalogue: Catalogue, *sites: str | Site, **report: Unpack[Repor
         mode=mode,
         all_flags=all_flags,
         readings=tuple(readings),
-        tender=tuple(dict.fromkeys(_spot(catalogue, p, side) for p in tender)),
-        not_tender=tuple(dict.fromkeys(_spot(catalogue, p, side) for p in not_tender)),
+        tender=tender_spots,
+        not_tender=untender_spots,
         ruled_out=tuple(dict.fromkeys(ruled_out_ids)),
         descriptions=tuple(described),
     )
@@ -286,16 +287,6 @@ def _sensation(name: str) -> Sensation:
     return found
 
 
-def _spot(catalogue: Catalogue, phrase: str, side: Side | None) -> Spot:
-    """A place pressed in examination: a region id or one place in words."""
-    if phrase in catalogue.regions:
-        return Spot(region=phrase, side=_side_for(catalogue, phrase, side))
-    reading = resolve(catalogue, phrase)
-    if reading.kind != "region":
-        raise QueryError(f"{phrase!r} names a condition, not a place; a tender spot must be a place")
-    return Spot(region=reading.target, side=_side_for(catalogue, reading.target, reading.side or side), phrase=phrase)
-
-
 @dataclass
 class _Found:
     sites: list[Site] = field(default_factory=list)
@@ -316,6 +307,8 @@ def _described(
     """What a description read as, as report fields (ids), with a note on how each part was read."""
     found = _Found()
     strength = intensity if intensity is not None else (int(reading.intensity.subject) if reading.intensity else None)
+    if intensity is not None and reading.intensity is not None and int(reading.intensity.subject) != intensity:
+        notes.append(f"the intensity given ({intensity}/10) is used, not the {reading.intensity.words!r} of the text")
     for place in reading.places:
         name = catalogue.regions[place.region].name
         for side in _sides(place.side):
@@ -353,61 +346,71 @@ def _sides(side: str | None) -> tuple[Side | None, ...]:
     return ("left", "right") if side == "both" else (side,)  # type: ignore[return-value]
 
 
-def _site(
-    catalogue: Catalogue,
-    item: str | Site,
-    side: Side | None,
-    sensations: tuple[Sensation, ...],
-    intensity: int | None,
-    readings: list[str],
-    condition_ids: list[str],
-) -> Site | None:
-    phrase = item.region if isinstance(item, Site) else item
-    if phrase in catalogue.regions:
-        region, named_side = phrase, None
-    else:
-        reading = resolve(catalogue, phrase)
-        if reading.kind == "condition":
-            if isinstance(item, Site):
-                raise QueryError(f"{phrase!r} names a condition, not a place; give it as a condition")
-            condition_ids.append(reading.target)
-            readings.append(f"read {phrase!r} as the condition {catalogue.conditions[reading.target].name!r}")
-            return None
-        region, named_side = reading.target, reading.side
-        side_note = f", {named_side} side" if named_side else ""
-        readings.append(f"read {phrase!r} as the region {catalogue.regions[region].name!r} ({region}{side_note})")
-    if isinstance(item, Site):
-        return item.model_copy(
-            update={"region": region, "side": _side_for(catalogue, region, item.side or named_side or side)}
-        )
-    return Site(
-        region=region,
-        side=_side_for(catalogue, region, named_side or side),
-        sensations=sensations,
-        intensity=intensity,
-        phrase=None if named_side is None and phrase == region else phrase,
-    )
+_Place = TypeVar("_Place", Site, Absent, Spot)
 
 
-def _absent(catalogue: Catalogue, item: str | Absent, side: Side | None, readings: list[str]) -> Absent:
-    phrase = item.region if isinstance(item, Absent) else item
+def _locate(
+    catalogue: Catalogue, item: str | _Place, record: type[_Place], side: Side | None, readings: list[str]
+) -> _Place:
+    """The one place resolver: a region id, one place in words, or a record whose ``region`` may be in words,
+    as a ``record`` (a painful site, an absent place or a pressed spot) with its side.
+
+    A side the phrase names ("left wrist") or the record holds beats ``side``, the report's; a clash gets a note.
+    """
+    phrase = item if isinstance(item, str) else item.region
+    what = {Site: "a painful place", Absent: "a place that does not hurt", Spot: "a place pressed"}[record]
+    named: Side | None = None
     if phrase in catalogue.regions:
-        region, named_side = phrase, None
+        region = phrase
     else:
         reading = resolve(catalogue, phrase)
         if reading.kind != "region":
-            raise QueryError(f"{phrase!r} names a condition, not a place; an absent finding must be a place")
-        region, named_side = reading.target, reading.side
-        readings.append(f"read 'no pain: {phrase}' as the region {catalogue.regions[region].name!r}")
-    if isinstance(item, Absent):
-        return item.model_copy(
-            update={"region": region, "side": _side_for(catalogue, region, item.side or named_side or side)}
+            raise QueryError(f"{phrase!r} names a condition, not a place; {what} must be a place")
+        region, named = reading.target, reading.side
+        side_note = f", {named} side" if named else ""
+        how = "" if record is Site else ("'no pain: " if record is Absent else "'pressed: ")
+        words = f"{how}{phrase}'" if how else repr(phrase)
+        readings.append(f"read {words} as the region {catalogue.regions[region].name!r} ({region}{side_note})")
+    own = named if isinstance(item, str) else item.side or named
+    if named is not None and side is not None and named != side and catalogue.regions[region].laterality != "midline":
+        readings.append(f"{phrase!r} names the {own} side; the side given for the report ({side}) is not used for it")
+    chosen = _side_for(catalogue, region, own or side)
+    if isinstance(item, str):
+        return record(region=region, side=chosen, phrase=None if phrase == region else phrase)
+    return item.model_copy(update={"region": region, "side": chosen})
+
+
+def _with_report(site: Site, sensations: tuple[Sensation, ...], intensity: int | None, readings: list[str]) -> Site:
+    """A site with the report's sensations and intensity, which hold for every place the report names."""
+    strength = site.intensity if site.intensity is not None else intensity
+    if site.intensity is not None and intensity is not None and site.intensity != intensity:
+        readings.append(
+            f"{site.region!r} has its own intensity ({site.intensity}/10): the report's ({intensity}/10) is not "
+            "used there"
         )
-    return Absent(
-        region=region,
-        side=_side_for(catalogue, region, named_side or side),
-        phrase=None if phrase == region else phrase,
-    )
+    felt = tuple(dict.fromkeys((*site.sensations, *sensations)))
+    return site.model_copy(update={"sensations": felt, "intensity": strength})
+
+
+def _refuse_overlap(
+    catalogue: Catalogue,
+    found: Iterable[Site | Spot],
+    denied: Iterable[Absent | Spot],
+    how: tuple[str, str],
+) -> None:
+    """Refuse a report that says a place is so and that a place containing it is not."""
+    for place in denied:
+        for item in found:
+            if catalogue.is_within(item.region, place.region) and _same_side(item.side, place.side):
+                inside = (
+                    "is"
+                    if item.region == place.region
+                    else f"lies inside {catalogue.regions[place.region].name!r}, which is"
+                )
+                raise QueryError(
+                    f"{catalogue.regions[item.region].name!r} is reported as {how[0]}, but it {inside} "
+                    f"reported as {how[1]}"
+                )
 
 
 def _side_for(catalogue: Catalogue, region_id: str, side: Side | None) -> Side | None:

@@ -3,7 +3,7 @@
 People do not describe pain one place at a time: "numb and tingling little finger on the left, worse when I
 grip, carpal tunnel was ruled out". :func:`read_report` reads such text into a :class:`Reading`: every place
 (with its own side, depth and spread), the places that do not hurt, the sensations and the places they go
-with, conditions named, suspected or ruled out, restricted movements, aggravating factors, timing, intensity
+with, conditions named, suspected, denied or ruled out, restricted movements, aggravating factors, timing, intensity
 and the side of the whole report. Every finding keeps the character spans of the words it came from, and the
 words that were not used are listed, so nothing is dropped silently.
 
@@ -16,8 +16,12 @@ How text is read:
    cue ("not", "is fine", "ruled out", "thought to be"). Where runs overlap, the reading that uses the most
    words wins, so a direction word binds to the body word next to it ("back of my calf", "upper back",
    "back teeth").
-3. Cues apply within a clause: a place after "no", "not", "without" or before "is fine" does not hurt; a
-   condition after "not" or before "checked", "clear", "normal" or "ruled out" is ruled out, and one after
+3. Cues apply within a clause: a place after "no", "not", "without", before "is fine", or followed by "is
+   not" or "doesn't" ("my neck is not the problem") does not hurt, but a negation with only a sensation
+   between it and the place, or after it ("no numbness in my hand", "my hand is not numb"), denies the
+   sensation and leaves the place out (with a note); a condition is ruled out only by a check ("checked",
+   "clear", "normal", "ruled out", "no sign of", or a test named in the clause), and one merely negated ("I
+   don't have a headache") is denied: listed and noted, but evidence neither for nor against it; one after
    "thought to be", "feels like" or "maybe" is suspected; a side word next to a place is that place's side,
    one elsewhere ("on the left") the side of the clause's other places, and one in a clause without a place
    the side of the whole report; a sensation goes with the places of its clause (or, in a clause without one,
@@ -43,6 +47,7 @@ suggestions drawn from the words people use, never an unrelated body part).
 
 from __future__ import annotations
 
+import math
 import re
 import weakref
 from collections.abc import Iterable, Mapping
@@ -50,10 +55,20 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, TypeAlias
 
 from ..catalogue.catalogue import Catalogue
-from ..catalogue.records import Aggravator, Movement, Sensation
+from ..catalogue.records import Aggravator, Movement, Sensation, Side
 from ..catalogue.text import close_matches, normalise
 from ..errors import QueryError, UnknownNameError, wrong_type
-from .lexicon import FILLER, LAY_WORDS, TERM_FILLER, content_words, known_words, phrase_readings, term_key
+from .lexicon import (
+    FILLER,
+    LAY_WORDS,
+    SIDE_WORDS,
+    TERM_FILLER,
+    ReadSide,
+    content_words,
+    known_words,
+    phrase_readings,
+    term_key,
+)
 
 __all__ = [
     "DEPTH_WORDS",
@@ -69,9 +84,12 @@ __all__ = [
 
 Span: TypeAlias = tuple[int, int]
 """Character offsets ``(start, end)`` into the text read: ``text[start:end]`` is the words."""
-ReadSide = Literal["left", "right", "both"]
 Depth = Literal["deep", "surface"]
-Status = Literal["named", "suspected", "ruled_out"]
+Status = Literal["named", "suspected", "ruled_out", "denied"]
+Denial = Literal["said", "not", "checked", "sensation"]
+"""How a clause speaks of a finding: ``said`` (it is so), ``not`` (denied: "no headache", "my neck is fine"),
+``checked`` (a check found it is not: "heart checked", "angina ruled out"), or for a place ``sensation`` (only a
+sensation there is denied: "no numbness in my hand")."""
 FindingKind = Literal["place", "absent", "sensation", "condition", "movement", "aggravator", "timing", "intensity"]
 
 MAX_LENGTH = 5000
@@ -164,7 +182,8 @@ INTENSITY_WORDS: dict[str, int] = {
     "agonising": 9,
     "agonizing": 9,
 }
-"""Intensity words and the 0–10 value each is read as (a number such as "7/10" is read as written)."""
+"""Intensity words and the 0–10 value each is read as (a score such as "7/10" is read as written; one outside
+0–10, such as "11/10", is not used, with a note)."""
 
 DEPTH_WORDS: dict[str, Depth] = {
     "deep": "deep",
@@ -181,25 +200,7 @@ DEPTH_WORDS: dict[str, Depth] = {
 }
 """Depth words: recorded on the place they come before (the model does not score depth)."""
 
-SIDE_WORDS: dict[str, ReadSide] = {
-    "left": "left",
-    "right": "right",
-    "left side": "left",
-    "right side": "right",
-    "left sided": "left",
-    "right sided": "right",
-    "both": "both",
-    "both sides": "both",
-    "bilateral": "both",
-    "bilaterally": "both",
-    "on both sides": "both",
-    "either side": "both",
-    "each side": "both",
-    "left and right": "both",
-    "right and left": "both",
-}
-
-Cue = Literal["negation", "cleared", "suspect", "named", "restrict", "spread", "test", "boundary"]
+Cue = Literal["negation", "cleared", "checked", "suspect", "named", "restrict", "spread", "test", "boundary"]
 
 CUES: dict[str, Cue] = {
     **dict.fromkeys(
@@ -222,17 +223,14 @@ CUES: dict[str, Cue] = {
             "didn't",
             "hasn't",
             "haven't",
-            "no sign of",
             "free of",
             "no longer",
         ),
         "negation",
     ),
+    **dict.fromkeys(("fine", "ok", "okay", "unaffected", "spared", "all right", "alright"), "cleared"),
     **dict.fromkeys(
         (
-            "fine",
-            "ok",
-            "okay",
             "normal",
             "clear",
             "checked",
@@ -240,16 +238,16 @@ CUES: dict[str, Cue] = {
             "ruled out",
             "excluded",
             "negative",
-            "unaffected",
-            "spared",
-            "all right",
-            "alright",
+            "negative for",
             "came back clear",
             "came back normal",
             "came back fine",
             "nothing found",
+            "no sign of",
+            "no signs of",
+            "no evidence of",
         ),
-        "cleared",
+        "checked",
     ),
     **dict.fromkeys(
         (
@@ -370,10 +368,24 @@ CUES: dict[str, Cue] = {
     ),
     **dict.fromkeys(("but", "although", "though", "except", "however", "whereas", "apart from"), "boundary"),
 }
-"""Words that say how findings are meant rather than what they are (see the module docstring)."""
+"""Words that say how findings are meant rather than what they are (see the module docstring). ``cleared``
+says a finding is not so ("my shoulder is fine"); ``checked`` says a check found it is not ("heart checked")."""
+
+_CLEARED: frozenset[Cue] = frozenset(("cleared", "checked"))
+_CHECK_BEFORE = frozenset(("ruled out", "excluded", "negative for", "no sign of", "no signs of", "no evidence of"))
+"""Check words that also speak of what follows them ("no sign of sciatica", "ruled out angina")."""
+_VERB_NEGATIONS = frozenset(
+    ("not", "isn't", "isnt", "aren't", "doesn't", "doesnt", "don't", "dont", "didn't", "hasn't", "haven't")
+) | {"never", "no longer"}
+"""Negations that may follow the place they deny ("my neck is not the problem", "my knees don't hurt")."""
+_LINKS = frozenset(
+    ("is", "are", "was", "were", "do", "does", "did", "has", "have", "had", "really", "actually", "itself")
+)
+"""The only words that may stand between a place and a negation after it ("my neck is not …")."""
 
 CHECKED_ORGANS: dict[str, str] = {"heart": "angina", "kidney": "kidney_pain", "kidneys": "kidney_pain"}
-"""Organs people say were checked: the condition a normal check rules out ("heart checked and fine")."""
+"""Organs people say were checked: the condition a normal check rules out ("heart checked and fine"). Like
+``ALONG`` and ``LIMB_PATHS``, read against each catalogue keeping only the ids it has."""
 
 ALONG: dict[str, tuple[str, ...]] = {
     "back of the leg": ("posterior_thigh", "calf"),
@@ -452,6 +464,10 @@ EXTRA_FILLER = frozenset(
         "feeling",
         "pressure",
         "discomfort",
+        "problem",
+        "problems",
+        "issue",
+        "issues",
     )
 )
 """Words that say nothing on their own: never reported as unused."""
@@ -601,7 +617,7 @@ EVERYDAY_WORDS = frozenset(
 _DIRECTIONS = frozenset(LAY_WORDS.values())
 _DETERMINERS = {"my": "the", "your": "the", "his": "the", "her": "the", "their": "the", "a": "the", "an": "the"}
 _MAX_WORDS = 8
-_TOKEN = re.compile(r"(\d{1,2})\s*(?:/|out\s+of)\s*10\b|[^\W_]+(?:['\u2019][^\W_]+)*|[.;:!?,()]")
+_TOKEN = re.compile(r"(?<![\w.])(-?\d+(?:\.\d+)?)\s*(?:/|out\s+of)\s*10\b|[^\W_]+(?:['\u2019][^\W_]+)*|[.;:!?,()]")
 _BOUNDARY = frozenset(".;:!?,()")
 _INTENSITY_TOKEN = "<intensity>"
 
@@ -626,7 +642,7 @@ class Finding:
     sensations: tuple[Sensation, ...] = ()
     """For a place: the sensations felt there."""
     status: Status | None = None
-    """For a condition: named, suspected or ruled out."""
+    """For a condition: named, suspected, ruled out (by a check) or denied (said not to be so)."""
 
     @property
     def region(self) -> str:
@@ -666,8 +682,11 @@ class Reading:
     sensations: tuple[Finding, ...] = ()
     """Every sensation mentioned (those said to be absent are left out, with a note)."""
     conditions: tuple[Finding, ...] = ()
-    """Conditions named or suspected (``status``); ruled-out ones are in ``ruled_out``."""
+    """Conditions named or suspected (``status``); ruled-out ones are in ``ruled_out``, denied ones in ``denied``."""
     ruled_out: tuple[Finding, ...] = ()
+    """Conditions a check found absent ("heart checked and fine", "angina ruled out")."""
+    denied: tuple[Finding, ...] = ()
+    """Conditions said not to be present without a check ("I don't have a headache"): not evidence either way."""
     movements: tuple[Finding, ...] = ()
     aggravators: tuple[Finding, ...] = ()
     timing: tuple[Finding, ...] = ()
@@ -687,6 +706,7 @@ class Reading:
             *self.sensations,
             *self.conditions,
             *self.ruled_out,
+            *self.denied,
             *self.movements,
             *self.aggravators,
             *self.timing,
@@ -717,6 +737,7 @@ class Reading:
         lines += [f"no pain: {place(f)}" for f in self.absent]
         lines += [f"condition ({f.status}): {named(f, catalogue.conditions)}" for f in self.conditions]
         lines += [f"ruled out: {named(f, catalogue.conditions)}" for f in self.ruled_out]
+        lines += [f"denied: {named(f, catalogue.conditions)}" for f in self.denied]
         lines += [f"movement: {named(f, catalogue.movements)}" for f in self.movements]
         lines += [f"worse with: {named(f, catalogue.aggravators)}" for f in self.aggravators]
         lines += [f"timing: {f.subject.replace('_', ' ')} {source(f)}" for f in self.timing]
@@ -742,6 +763,7 @@ class Reading:
             "sensations": [f.to_dict() for f in self.sensations],
             "conditions": [f.to_dict() for f in self.conditions],
             "ruled_out": [f.to_dict() for f in self.ruled_out],
+            "denied": [f.to_dict() for f in self.denied],
             "movements": [f.to_dict() for f in self.movements],
             "aggravators": [f.to_dict() for f in self.aggravators],
             "timing": [f.to_dict() for f in self.timing],
@@ -803,6 +825,10 @@ class _Vocabulary:
     """For each movement or aggravator key, the stems its phrases start with."""
     region_words: frozenset[str]
     """The words of region names and lay terms that say where (a list after a comma goes on with one)."""
+    organs: Mapping[str, str]
+    along: Mapping[str, tuple[str, ...]]
+    limb_paths: Mapping[str, tuple[str, ...]]
+    """``CHECKED_ORGANS``, ``ALONG`` and ``LIMB_PATHS`` with only the ids the catalogue has."""
 
 
 _VOCABULARIES: weakref.WeakKeyDictionary[Catalogue, _Vocabulary] = weakref.WeakKeyDictionary()
@@ -821,35 +847,127 @@ def sensation_named(words: str) -> Sensation | None:
     return found
 
 
-def read_report(catalogue: Catalogue, text: str) -> Reading:
+def read_report(catalogue: Catalogue, text: str, *, side: Side | None = None) -> Reading:
     """Read a description in plain words (one sentence or several) into a :class:`Reading`.
 
     Args:
         catalogue: whose regions, conditions, movements and aggravators the words are read against.
         text: what the person said.
+        side: the side of every place that names none, when it is known besides the text (a form's side
+            field): it beats the side the reader would infer, and a side the text names otherwise gets a note.
 
     Raises:
         UnknownNameError: nothing in the text is recognised; the message suggests lay names close to its words.
-        QueryError: the text is empty or longer than ``MAX_LENGTH`` characters.
-        ArgumentTypeError: ``catalogue`` is not a Catalogue or ``text`` is not a string.
+        QueryError: the text is empty or longer than ``MAX_LENGTH`` characters, or ``side`` is not a side.
+        ArgumentTypeError: ``catalogue`` is not a Catalogue, ``text`` is not a string or ``side`` not a string.
+
+    >>> import tpmap
+    >>> reading = read_report(tpmap.load_catalogue(), "outside of my elbow and my left wrist", side="right")
+    >>> [(p.region, p.side) for p in reading.places]
+    [('lateral_elbow', 'right'), ('wrist', 'left')]
     """
     if not isinstance(catalogue, Catalogue):
         raise wrong_type("catalogue", "a Catalogue (see tpmap.load_catalogue)", catalogue)
     if not isinstance(text, str):
         raise wrong_type("text", "a string", text)
+    if side is not None and not isinstance(side, str):
+        raise wrong_type("side", "'left', 'right' or None", side)
+    if side not in (None, "left", "right"):
+        raise QueryError(f"side must be 'left' or 'right', not {side!r}")
     if not text.strip():
         raise QueryError("the description is empty: say where it hurts")
     if len(text) > MAX_LENGTH:
         raise QueryError(f"the description is {len(text)} characters long; at most {MAX_LENGTH} are read")
-    return _Reader(catalogue, text).read()
+    return _Reader(catalogue, text, side).read()
+
+
+class _Denials:
+    """How the cues of one clause deny its findings (the module docstring, step 3)."""
+
+    def __init__(self, words: list[str], chosen: list[_Match], tested: bool) -> None:
+        self.words, self.chosen, self.tested = words, chosen, tested
+        self.segments = self._segments(words)
+        cues = [m for m in chosen if m.kind == "cue"]
+        tests = [m.i for m in cues if m.value == "test"]
+        self.negations = [m for m in cues if m.value == "negation"]
+        # "a scan that was clear": the word clear is about the test, not a place
+        self.cleared = [m for m in cues if m.value in _CLEARED and not any(t < m.i for t in tests)]
+        self.checks_before = [m for m in cues if m.value == "checked" and self._phrase(m) in _CHECK_BEFORE]
+
+    def of(self, m: _Match) -> Denial:
+        """How the clause speaks of the finding ``m``."""
+        place = m.kind in ("place", "along")
+        before = [d for n in self.negations if n.i < m.i and (d := self._scope(n, m)) != "said"]
+        after = [d for n in self.negations if place and self._follows(n, m) and (d := self._scope(n, m)) != "said"]
+        cleared = [c for c in self.cleared if c.i >= m.j and self._same_claim(m.i, c.i)]
+        if any(c.i < m.i for c in self.checks_before) or any(c.value == "checked" for c in cleared):
+            return "checked"
+        if "not" in before or "not" in after or cleared:
+            return "checked" if self.tested and m.kind != "sensation" else "not"
+        return "sensation" if before or after else "said"
+
+    def _phrase(self, m: _Match) -> str:
+        return " ".join(self.words[m.i : m.j])
+
+    def _scope(self, negation: _Match, m: _Match) -> Denial:
+        """What a negation denies of a place: the place ("no pain in my hand"), only a sensation between them
+        or after it ("no numbness in my hand", "my hand is not numb"), or nothing, when the place's own
+        "and"-segment says it hurts ("no numbness and my hand hurts")."""
+        if m.kind not in ("place", "along"):
+            return "not"
+        segment = self.segments[m.i]
+        if self.segments[negation.i] != segment and any(
+            w in PAIN_WORDS for w, s in zip(self.words, self.segments, strict=True) if s == segment
+        ):
+            return "said"
+        start, end = negation.j, m.i
+        if negation.i > m.i:  # up to the end of the place's "and"-segment
+            later = (k for k in range(negation.j, len(self.words)) if self.segments[k] != self.segments[m.i])
+            end = next(later, len(self.words))
+        if any(w in PAIN_WORDS for w in self.words[start:end]):
+            return "not"
+        sensation = any(x.kind == "sensation" and start <= x.i and x.j <= end for x in self.chosen)
+        return "sensation" if sensation else "not"
+
+    def _follows(self, negation: _Match, m: _Match) -> bool:
+        """Whether a negation after the place ``m`` speaks of it: "my neck is not the problem", "my knees don't
+        hurt" (only linking words between; "pain in my knee that does not go away" is not one)."""
+        return (
+            negation.i >= m.j
+            and self._phrase(negation) in _VERB_NEGATIONS
+            and all(w in _LINKS for w in self.words[m.j : negation.i])
+            and not any(w in PAIN_WORDS for w in self.words[m.i : m.j])
+        )
+
+    @staticmethod
+    def _segments(words: list[str]) -> list[int]:
+        """The "and"-segment of each word: findings joined by "and" are separate claims."""
+        segment, out = 0, []
+        for word in words:
+            if word == "and":
+                segment += 1
+            out.append(segment)
+        return out
+
+    def _same_claim(self, at: int, cue: int) -> bool:
+        """Whether a "fine"/"clear" word at ``cue`` speaks of the finding at ``at``: in the same "and"-segment,
+        or in an earlier one that says nothing but places ("jaw and ear are fine")."""
+        segments = self.segments
+        if segments[at] == segments[cue]:
+            return True
+        own = [k for k, segment in enumerate(segments) if segment == segments[at]]
+        if any(self.words[k] in PAIN_WORDS for k in own):
+            return False  # "pain in my shoulder and my neck is fine": the shoulder hurts
+        return not any(m.kind == "sensation" and segments[m.i] == segments[at] for m in self.chosen)
 
 
 class _Reader:
     """One reading of one text (a fresh object per call: no state is shared between readings)."""
 
-    def __init__(self, catalogue: Catalogue, text: str) -> None:
+    def __init__(self, catalogue: Catalogue, text: str, side: Side | None = None) -> None:
         self.catalogue = catalogue
         self.text = text
+        self.side = side
         self.vocabulary = _vocabulary(catalogue)
         self.notes: list[str] = []
         self.ambiguous: list[str] = []
@@ -857,12 +975,15 @@ class _Reader:
         self.sensations: list[tuple[Finding, int, bool]] = []  # finding, clause, attached to a place
         self.conditions: list[Finding] = []
         self.ruled_out: list[Finding] = []
+        self.denied: list[Finding] = []
         self.movements: list[Finding] = []
         self.aggravators: list[Finding] = []
         self.timing: list[Finding] = []
         self.intensities: list[Finding] = []
         self.report_sides: list[ReadSide] = []
         self.unused: list[Unused] = []
+        self.heard = False
+        """Whether anything was recognised that leaves no finding (a sensation said to be absent)."""
 
     # -------------------------------------------------------------------- words and clauses
 
@@ -922,11 +1043,22 @@ class _Reader:
         found: list[_Match] = []
         for i in range(len(words)):
             if words[i].startswith(_INTENSITY_TOKEN):
-                found.append(_Match(i, i + 1, "intensity", int(words[i].removeprefix(_INTENSITY_TOKEN))))
+                found += self._intensity(words[i].removeprefix(_INTENSITY_TOKEN), i)
                 continue
             for j in range(i + 1, min(len(words), i + _MAX_WORDS) + 1):
                 found += self._runs(words, i, j)
         return found
+
+    def _intensity(self, number: str, i: int) -> list[_Match]:
+        """A score out of ten ("7/10"); one outside 0–10 ("11/10", "-3/10") is not used, with a note."""
+        value = float(number)
+        if not 0 <= value <= 10:
+            self.notes.append(f"{number}/10 is outside the scale of 0 to 10: not used as an intensity")
+            return []
+        whole = math.floor(value + 0.5)
+        if whole != value:
+            self.notes.append(f"read {number}/10 as {whole}/10 (intensities are whole numbers)")
+        return [_Match(i, i + 1, "intensity", whole)]
 
     def _runs(self, words: list[str], i: int, j: int) -> list[_Match]:
         run = words[i:j]
@@ -958,11 +1090,11 @@ class _Reader:
 
     def _places(self, run: list[str], body: list[str], i: int, j: int, side: ReadSide | None) -> list[_Match]:
         text = " ".join(_DETERMINERS.get(w, w) for w in body)
-        along = ALONG.get(text)
+        along = self.vocabulary.along.get(text)
         if along is not None:
             return [_Match(i, j, "along", along, side)]
-        if body[0] in CHECKED_ORGANS and len(body) == 1:
-            return [_Match(i, j, "organ", CHECKED_ORGANS[body[0]], side)]
+        if len(body) == 1 and body[0] in self.vocabulary.organs:
+            return [_Match(i, j, "organ", self.vocabulary.organs[body[0]], side)]
         how, readings = phrase_readings(self.catalogue, " ".join(body))
         if how != "exact":  # "the side of my neck" is the lay term "side of the neck"
             canonical = phrase_readings(self.catalogue, " ".join(_DETERMINERS.get(w, w) for w in body))
@@ -1051,20 +1183,15 @@ class _Reader:
             covered.update(range(m.i, m.j))
         cues = [(m.i, m.value) for m in chosen if m.kind == "cue"]
         restrict = any(c == "restrict" for _, c in cues)
-        negations = [i for i, c in cues if c == "negation"]
         tests = [i for i, c in cues if c == "test"]
-        # "a scan that was clear": the word clear is about the test, not a place
-        cleared = [i for i, c in cues if c == "cleared" and not any(t < i for t in tests)]
-        test_clear = any(c == "cleared" for i, c in cues if any(t < i for t in tests))
-        segments = self._segments(words)
+        test_clear = any(c in _CLEARED for i, c in cues if any(t < i for t in tests))
+        denials = _Denials(words, chosen, bool(tests))
 
         def span(m: _Match) -> Span:
             return (clause[m.i].start, clause[m.j - 1].end)
 
         def negated(m: _Match) -> bool:
-            if any(n < m.i for n in negations):
-                return True
-            return any(c >= m.j and self._same_claim(words, segments, m.i, c, chosen) for c in cleared)
+            return denials.of(m) not in ("said", "sensation")
 
         clause_places: list[_Place] = []
         loose_sides: list[tuple[int, ReadSide]] = []
@@ -1087,8 +1214,8 @@ class _Reader:
                 regions = (m.value,) if m.kind == "place" else m.value
                 side = m.side or self._side_before(words, chosen, m)
                 spread = spread_from is not None and spread_from < m.i
-                if m.kind == "place" and spread and m.value in LIMB_PATHS:
-                    regions = LIMB_PATHS[m.value]
+                if m.kind == "place" and spread and m.value in self.vocabulary.limb_paths:
+                    regions = self.vocabulary.limb_paths[m.value]
                     self.notes.append(
                         f"read {self.text[here[0] : here[1]]!r} as the places along it: "
                         + ", ".join(self.catalogue.regions[r].name.lower() for r in regions)
@@ -1103,15 +1230,22 @@ class _Reader:
                 if checked is not None:  # "ears checked and fine": the ear's condition is ruled out
                     self._add_condition(checked, here, "ruled_out")
                     continue
+                if denials.of(m) == "sensation":  # "no numbness in my hand": the hand is not said to hurt
+                    self.heard = True
+                    self.notes.append(
+                        f"{self.text[here[0] : here[1]]!r} is named only as where a sensation is absent: "
+                        "not read as a painful place"
+                    )
+                    continue
                 for region in regions:
                     place = _Place(region, [here], side, negated(m), place_depth, spread or m.kind == "along")
                     clause_places.append(place)
                 depth = None
             elif m.kind == "condition":
-                self._condition(m, here, negated(m), cues, words, chosen, clause_places)
+                self._condition(m, here, denials.of(m), cues, words, chosen, clause_places)
             elif m.kind == "organ":
-                if negated(m) or cleared:
-                    self._add_condition(m.value, here, "ruled_out")
+                if negated(m):  # "heart checked and fine" rules angina out; "no heart problems" only denies it
+                    self._add_condition(m.value, here, "ruled_out" if denials.of(m) == "checked" else "denied")
                 elif any(i < m.i and c == "suspect" for i, c in cues):  # "I thought it was my kidney"
                     self._add_condition(m.value, here, "suspected")
                 else:
@@ -1123,11 +1257,11 @@ class _Reader:
             elif m.kind == "timing":
                 self.timing.append(Finding("timing", m.value, (here,), self.text[here[0] : here[1]]))
             elif m.kind in {"intensity", "intensity_word"}:
-                value = max(0, min(10, int(m.value)))
+                value = int(m.value)  # 0–10: words by the table, numbers by _intensity
                 self.intensities.append(Finding("intensity", str(value), (here,), self.text[here[0] : here[1]]))
         if (
             test
-            and (cleared or test_clear)
+            and (denials.cleared or test_clear)
             and not any(f.spans and f.spans[0][0] >= clause[0].start for f in self.ruled_out)
         ):
             self.notes.append(
@@ -1149,6 +1283,7 @@ class _Reader:
             finding = Finding("sensation", m.value, (here,), self.text[here[0] : here[1]])
             if denied:
                 self.notes.append(f"{finding.words!r} is said to be absent: not used")
+                self.heard = True
                 continue
             self.sensations.append((finding, number, bool(present)))
             for place in present:
@@ -1164,27 +1299,6 @@ class _Reader:
         _, readings = phrase_readings(self.catalogue, " ".join((*body, "pain")))
         conditions = sorted(ident for kind, ident in readings if kind == "condition")
         return conditions[0] if conditions else None
-
-    @staticmethod
-    def _segments(words: list[str]) -> list[int]:
-        """The "and"-segment of each word: findings joined by "and" are separate claims."""
-        segment, out = 0, []
-        for word in words:
-            if word == "and":
-                segment += 1
-            out.append(segment)
-        return out
-
-    @staticmethod
-    def _same_claim(words: list[str], segments: list[int], at: int, cue: int, chosen: list[_Match]) -> bool:
-        """Whether a "fine"/"clear" word at ``cue`` speaks of the finding at ``at``: in the same "and"-segment,
-        or in an earlier one that says nothing but places ("jaw and ear are fine")."""
-        if segments[at] == segments[cue]:
-            return True
-        own = [k for k, segment in enumerate(segments) if segment == segments[at]]
-        if any(words[k] in PAIN_WORDS for k in own):
-            return False  # "pain in my shoulder and my neck is fine": the shoulder hurts
-        return not any(m.kind == "sensation" and segments[m.i] == segments[at] for m in chosen)
 
     @staticmethod
     def _side_before(words: list[str], chosen: list[_Match], place: _Match) -> ReadSide | None:
@@ -1205,15 +1319,15 @@ class _Reader:
         self,
         m: _Match,
         here: Span,
-        negated: bool,
+        denial: Denial,
         cues: list[tuple[int, Cue]],
         words: list[str],
         chosen: list[_Match],
         places: list[_Place],
     ) -> None:
         ident, implied = m.value
-        if negated:
-            self._add_condition(ident, here, "ruled_out")
+        if denial != "said":  # only a check rules a condition out; "no headache" denies it, no more
+            self._add_condition(ident, here, "ruled_out" if denial == "checked" else "denied")
             return
         suspected = any(i < m.i and c == "suspect" for i, c in cues)
         self._add_condition(ident, here, "suspected" if suspected else "named")
@@ -1223,7 +1337,8 @@ class _Reader:
 
     def _add_condition(self, ident: str, here: Span, status: Status) -> None:
         finding = Finding("condition", ident, (here,), self.text[here[0] : here[1]], status=status)
-        (self.ruled_out if status == "ruled_out" else self.conditions).append(finding)
+        found = {"ruled_out": self.ruled_out, "denied": self.denied}.get(status, self.conditions)
+        found.append(finding)
 
     def _term(self, m: _Match, here: Span, restrict: bool, chosen: list[_Match]) -> None:
         words = self.text[here[0] : here[1]]
@@ -1267,7 +1382,15 @@ class _Reader:
     def _finish(self) -> Reading:
         report_side = _one_side(self.report_sides)
         named_sides = {p.side for p in self.places if p.side is not None}
-        if report_side is None and len(named_sides) == 1 and named_sides != {"both"}:
+        if self.side is not None:  # the side given with the text beats any side inferred from it
+            said = sorted({*self.report_sides, *named_sides} - {self.side})
+            if said:
+                self.notes.append(
+                    f"the side given is {self.side}, but the text names the {' and '.join(said)} side: places that "
+                    f"name their own side keep it, the others are read as on the {self.side}"
+                )
+            report_side = self.side
+        elif report_side is None and len(named_sides) == 1 and named_sides != {"both"}:
             report_side = next(iter(named_sides))  # "my right elbow …, tingling in my hand": the right hand
             if any(p.side is None for p in self.places):
                 self.notes.append(f"places without a side are read as on the {report_side}, like the others")
@@ -1286,10 +1409,20 @@ class _Reader:
             self._merge([p for p in self.places if p.absent]),
         )
         ruled = {f.subject for f in self.ruled_out}
+        self.denied = [f for f in self.denied if f.subject not in ruled]  # a check says more than a denial
+        denied = {f.subject for f in self.denied}
         for finding in self.conditions:
             if finding.subject in ruled:  # "ear pain …, ears were checked and fine": ruled out wins
                 self.notes.append(f"{finding.words!r} names a condition that is said to be ruled out")
-        self.conditions = [f for f in self.conditions if f.subject not in ruled]
+            elif finding.subject in denied:
+                self.notes.append(f"{finding.words!r} names a condition that is also denied: not used either way")
+        self.conditions = [f for f in self.conditions if f.subject not in ruled | denied]
+        for finding in _unique(self.denied):
+            name = self.catalogue.conditions[finding.subject].name.lower()
+            self.notes.append(
+                f"{finding.words!r} denies {name} without a check: not evidence either way (only a check, a test "
+                "or a clear result rules a condition out)"
+            )
         intensity = None
         if self.intensities:
             # a number said ("7/10") over a word ("severe"); of several, the highest
@@ -1309,11 +1442,13 @@ class _Reader:
             or self.sensations
             or self.conditions
             or self.ruled_out
+            or self.denied
             or self.movements
             or self.aggravators
             or self.timing
             or self.intensities
             or self.report_sides
+            or self.heard
         )
         if not found:
             raise UnknownNameError("place or condition", self.text, self._suggestions())
@@ -1324,6 +1459,7 @@ class _Reader:
             sensations=tuple(f for f, _, _ in self.sensations),
             conditions=_unique(self.conditions),
             ruled_out=_unique(self.ruled_out),
+            denied=_unique(self.denied),
             movements=_unique(self.movements),
             aggravators=_unique(self.aggravators),
             timing=_unique(self.timing),
@@ -1431,6 +1567,12 @@ def _unique(findings: list[Finding]) -> tuple[Finding, ...]:
     return tuple(merged.values())
 
 
+def _kept(table: Mapping[str, tuple[str, ...]], regions: Mapping[str, object]) -> dict[str, tuple[str, ...]]:
+    """``table`` with only the regions a catalogue has; an entry left with none is dropped."""
+    kept = {key: tuple(r for r in path if r in regions) for key, path in table.items()}
+    return {key: path for key, path in kept.items() if path}
+
+
 def _vocabulary(catalogue: Catalogue) -> _Vocabulary:
     cached = _VOCABULARIES.get(catalogue)
     if cached is not None:
@@ -1481,7 +1623,10 @@ def _vocabulary(catalogue: Catalogue) -> _Vocabulary:
     )
     stems = frozenset(word for key in terms for word in key)
     region_words = frozenset(
-        w for name in catalogue.region_names() for w in name.split() if w not in FILLER and w not in CUES
+        w
+        for name in catalogue.region_names()
+        for w in name.split()
+        if w not in FILLER and w not in CUES and w not in EXTRA_FILLER  # "just below the belt line": not "just"
     )
     vocabulary = _Vocabulary(
         words,
@@ -1491,6 +1636,9 @@ def _vocabulary(catalogue: Catalogue) -> _Vocabulary:
         stems,
         {k: frozenset(v) for k, v in firsts.items()},
         region_words - frozenset(LAY_WORDS),
+        {word: ident for word, ident in CHECKED_ORGANS.items() if ident in catalogue.conditions},
+        _kept(ALONG, catalogue.regions),
+        _kept({limb: path for limb, path in LIMB_PATHS.items() if limb in catalogue.regions}, catalogue.regions),
     )
     _VOCABULARIES[catalogue] = vocabulary
     return vocabulary

@@ -3,7 +3,7 @@
 >>> import json, tpmap
 >>> report = ranking_report(tpmap.rank(tpmap.load_catalogue(), "outside of the elbow", side="right"), limit=3)
 >>> list(report)
-['query', 'reading', 'candidates', 'notes', 'cover', 'next_questions', 'satellites']
+['query', 'reading', 'candidates', 'notes', 'red_flags', 'red_flags_held_back', 'cover', 'next_questions', 'satellites']
 >>> len(report["candidates"]), json.loads(json.dumps(report)) == report
 (3, True)
 """
@@ -22,8 +22,9 @@ from .satellites import satellites
 def ranking_report(ranking: Ranking, *, limit: int | None = None) -> dict[str, Any]:
     """A JSON-ready view: the query, how each free-text description was read (``reading``: every finding with
     the character spans of its words, the notes and the words not used), the first ``limit`` candidates, the
-    notes, the smallest explaining set (``cover``), the next questions and the satellites of the leading
-    candidates."""
+    notes, the red flags that fit the report (``red_flags``, most relevant first, as data; the "Rule out first"
+    notes word them) and how many more were held back (``red_flags_held_back``), the smallest explaining set
+    (``cover``), the next questions and the satellites of the leading candidates."""
     if not isinstance(ranking, Ranking):
         raise wrong_type("ranking", "a Ranking (see tpmap.rank)", ranking)
     if limit is not None:
@@ -33,6 +34,8 @@ def ranking_report(ranking: Ranking, *, limit: int | None = None) -> dict[str, A
         "reading": [reading.to_dict() for reading in ranking.query.descriptions],
         "candidates": [c.to_dict() for c in ranking.candidates[:limit]],
         "notes": list(ranking.notes),
+        "red_flags": [flag.to_dict() for flag in ranking.red_flags],
+        "red_flags_held_back": ranking.red_flags_held_back,
         "cover": smallest_cover(ranking).to_dict(),
         "next_questions": [q.to_dict() for q in next_questions(ranking)],
         "satellites": satellites(ranking).to_dict(),

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 from ..catalogue.catalogue import Catalogue
-from ..catalogue.records import Muscle, Side, ZoneKind
+from ..catalogue.records import Muscle, Side, Urgency, ZoneKind
 from .query import Query
 from .weights import DEFAULT_WEIGHTS, Weights
 
@@ -78,16 +78,26 @@ class RedFlag:
     ``ruled_out``: the report says it was checked and ruled out (the note says so)."""
     places: tuple[str, ...] = ()
     """The reported regions that overlap the condition's red-flag places (for ``place``)."""
+    urgency: Urgency | None = None
+    """How soon the condition must be ruled out (the condition's ``urgency``); None when the catalogue gives none."""
 
     def text(self) -> str:
         """The note in the one wording of a red flag (see :func:`rule_out`)."""
         return rule_out(self.name, self.note, ruled_out=self.reason == "ruled_out")
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready view of this red flag."""
+        """A JSON-ready view of this red flag.
+
+        >>> RedFlag("angina", "Angina", "Call emergency services.", "place", ("chest",), "emergency").to_dict()
+        ... # doctest: +NORMALIZE_WHITESPACE
+        {'condition': 'angina', 'name': 'Angina', 'note': 'Call emergency services.', 'urgency': 'emergency',
+         'reason': 'place', 'places': ['chest']}
+        """
         return {
             "condition": self.condition,
+            "name": self.name,
             "note": self.note,
+            "urgency": self.urgency,
             "reason": self.reason,
             "places": list(self.places),
         }
@@ -187,6 +197,8 @@ class Evidence:
             "zone": self.zone,
             "zone_region": self.zone_region,
             "trigger_point": self.trigger_point,
+            "side": self.side,
+            "site": self.site,
             "coverage": None if self.coverage is None else round(self.coverage, 4),
             "contribution": round(self.contribution, 4),
         }
@@ -240,17 +252,33 @@ class Candidate:
         missed = [self._place(e) for e in sites if e.relation == "none"]
         if missed:
             parts.append(f"does not explain {', '.join(missed)}")
+        listed = [e for e in self.evidence if e.relation == "listed"]
         against = [e.finding for e in self.evidence if e.kind == "absent" and e.relation != "none"]
+        against += [e.finding for e in listed if e.kind == "not_tender"]  # a trigger point here, yet not tender
         if against:
             parts.append(f"against: {', '.join(against)}")
-        others = [
-            e.subject.replace("_", " ")
-            for e in self.evidence
-            if e.kind not in ("site", "absent") and e.relation == "listed"
-        ]
-        if others:
-            parts.append(f"fits {', '.join(others)}")
+        fits = [self._named(e) for e in listed if e.kind in ("sensation", "condition", "movement", "aggravator")]
+        fits += [f"tender at {self._place(e)}" for e in listed if e.kind == "tender"]
+        if fits:
+            parts.append(f"fits {', '.join(fits)}")
+        ruled_out = [self._named(e) for e in listed if e.kind == "ruled_out"]  # mimicked, and checked: not a fit
+        if ruled_out:
+            parts.append(f"ruled out: {', '.join(ruled_out)}")
         return "; ".join(parts) if parts else "no finding points to this muscle"
+
+    def _named(self, evidence: Evidence) -> str:
+        """The name of what a finding is about: a condition, movement or aggravator by its name, a sensation
+        by its words."""
+        cat = self.catalogue
+        tables: dict[str, Any] = {
+            "condition": cat.conditions,
+            "ruled_out": cat.conditions,
+            "movement": cat.movements,
+            "aggravator": cat.aggravators,
+        }
+        table = tables.get(evidence.kind, {})
+        entry = table.get(evidence.subject)
+        return entry.name.lower() if entry is not None else evidence.subject.replace("_", " ")
 
     def notes(self) -> tuple[str, ...]:
         """The red flags of every condition this muscle's pattern can mimic, in plain words (whether or not they
@@ -310,8 +338,10 @@ class Ranking(Sequence[Candidate]):
     weights: Weights = DEFAULT_WEIGHTS
     red_flags: tuple[RedFlag, ...] = ()
     """The serious conditions to rule out first that fit this report, most relevant first (also in ``notes``):
-    those named or suspected, then those whose places overlap the report's; at most :data:`RED_FLAG_LIMIT`
-    unless the report asks for all (``all_flags``)."""
+    those named or suspected, then those whose places overlap the report's, most urgent first; at most
+    :data:`RED_FLAG_LIMIT` unless the report asks for all (``all_flags``)."""
+    red_flags_held_back: int = 0
+    """How many more red flags fit the report than :attr:`red_flags` shows (0 when all are shown)."""
 
     @overload
     def __getitem__(self, index: int) -> Candidate: ...

@@ -36,11 +36,12 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import accumulate
-from typing import Unpack
+from typing import TypeVar, Unpack
 
 from ..catalogue.catalogue import Catalogue, Zone
-from ..catalogue.records import Aggravator, Condition, Movement, Muscle, PainGuide, Side
-from ..errors import wrong_type
+from ..catalogue.records import URGENCIES, Aggravator, Condition, Movement, Muscle, PainGuide, Side
+from ..catalogue.text import close_matches
+from ..errors import QueryError, UnknownNameError, wrong_type
 from .query import Mode, Query, ReportFields, Site, build_query
 from .results import (
     EXPLAINING,
@@ -50,6 +51,7 @@ from .results import (
     FindingKind,
     Ranking,
     RedFlag,
+    RedFlagReason,
     Relation,
     place_text,
 )
@@ -80,6 +82,7 @@ def score_query(catalogue: Catalogue, query: Query, weights: Weights = DEFAULT_W
         raise wrong_type("catalogue", "a Catalogue (see tpmap.load_catalogue)", catalogue)
     if not isinstance(query, Query):
         raise wrong_type("query", "a Query (see tpmap.build_query)", query)
+    _check_ids(catalogue, query)
     if not isinstance(weights, Weights):
         raise wrong_type("weights", "a Weights record", weights)
     tables = _tables(catalogue)
@@ -118,7 +121,36 @@ def score_query(catalogue: Catalogue, query: Query, weights: Weights = DEFAULT_W
     )
     flags, more = _red_flags(tables, query)
     notes = _notes(query, len(candidates), flags, more)
-    return Ranking(query, candidates, tuple(notes), catalogue, weights, red_flags=flags)
+    return Ranking(query, candidates, tuple(notes), catalogue, weights, red_flags=flags, red_flags_held_back=more)
+
+
+def _check_ids(catalogue: Catalogue, query: Query) -> None:
+    """A query built by hand must hold ids of this catalogue and say something: a clear error, not a KeyError.
+
+    (:func:`~tpmap.build_query` only ever builds such queries; this guards queries built from records.)
+    """
+    places = (
+        ("sites", [s.region for s in query.sites]),
+        ("absent", [a.region for a in query.absent]),
+        ("tender", [t.region for t in query.tender]),
+        ("not_tender", [t.region for t in query.not_tender]),
+    )
+    named: tuple[tuple[str, str, Mapping[str, object], tuple[str, ...]], ...] = (
+        ("conditions", "condition", catalogue.conditions, query.conditions),
+        ("ruled_out", "condition", catalogue.conditions, query.ruled_out),
+        ("movements", "movement", catalogue.movements, query.movements),
+        ("aggravators", "aggravating factor", catalogue.aggravators, query.aggravators),
+    )
+    for field, regions in places:
+        for region in regions:
+            if region not in catalogue.regions:
+                raise UnknownNameError(f"region id in Query.{field}", region, close_matches(region, catalogue.regions))
+    for field, kind, table, idents in named:
+        for ident in idents:
+            if ident not in table:
+                raise UnknownNameError(f"{kind} id in Query.{field}", ident, close_matches(ident, table))
+    if not (query.sites or query.conditions or query.movements or query.aggravators or query.tender):
+        raise QueryError("the report is empty: give at least one painful place, condition, movement or aggravator")
 
 
 def place_probability(
@@ -163,25 +195,27 @@ def _notes(query: Query, count: int, flags: tuple[RedFlag, ...], more: int) -> l
 def _red_flags(tables: _Tables, query: Query) -> tuple[tuple[RedFlag, ...], int]:
     """The red flags that fit the report, most relevant first, and how many more were left out.
 
-    Named or suspected conditions come first, in the report's order. Then conditions whose red-flag places
-    overlap a reported place: the place is one of them or lies inside one, or (a broad report) contains one.
-    Those overlapping more reported places come first; then those where a place lies within a red-flag place
-    before those where it only contains one, the nearest red-flag place first (pain in the upper teeth fits
-    "teeth" better than "head"); then by id.
+    Named or suspected conditions come first, in the report's order, then those reported ruled out. Then
+    conditions whose red-flag places overlap a reported place: the place is one of them or lies inside one, or
+    (a broad report) contains one. These come most urgent first (``emergency``, ``same_day``, ``soon``); among
+    equally urgent ones, by fit: those overlapping more reported places first; then those where a place lies
+    within a red-flag place before those where it only contains one, the nearest red-flag place first (pain in
+    the upper teeth fits "teeth" better than "head"); then by id. The flag that fits best is not cut for less
+    urgent ones: when no flag shown by default fits as well, it takes the last place shown, unless an emergency
+    holds that place (a stroke warning over the whole head must not hide the ear's own warning, but nothing
+    hides an emergency).
     """
     conditions = tables.catalogue.conditions
-    named = [
-        RedFlag(cid, conditions[cid].name, conditions[cid].red_flag or "", "named")
-        for cid in query.conditions
-        if conditions[cid].red_flag
-    ]
-    named += [  # checked and ruled out: the note says so, and what to watch for (no place flag repeats it)
-        RedFlag(cid, conditions[cid].name, conditions[cid].red_flag or "", "ruled_out")
-        for cid in query.ruled_out
-        if conditions[cid].red_flag
-    ]
+
+    def flag(cid: str, reason: RedFlagReason, places: tuple[str, ...] = ()) -> RedFlag:
+        condition = conditions[cid]
+        return RedFlag(cid, condition.name, condition.red_flag or "", reason, places, condition.urgency)
+
+    named = [flag(cid, "named") for cid in query.conditions if conditions[cid].red_flag]
+    # Checked and ruled out: the note says so, and what to watch for (no place flag repeats it).
+    named += [flag(cid, "ruled_out") for cid in query.ruled_out if conditions[cid].red_flag]
     within = tables.within
-    ranked: list[tuple[int, tuple[int, int], str, RedFlag]] = []
+    ranked: list[tuple[int, tuple[int, int, int], str, RedFlag]] = []
     for cid, condition in conditions.items():
         if cid in query.conditions or cid in query.ruled_out or not condition.red_flag:
             continue
@@ -200,15 +234,16 @@ def _red_flags(tables: _Tables, query: Query) -> tuple[tuple[RedFlag, ...], int]
                 places[site.region] = None
                 best = max(best, fit)
         if places:
-            ranked.append(
-                (
-                    -len(places),
-                    (-best[0], -best[1]),
-                    cid,
-                    RedFlag(cid, condition.name, condition.red_flag, "place", tuple(places)),
-                )
-            )
-    flags = (*named, *(flag for *_, flag in sorted(ranked, key=lambda row: row[:3])))
+            urgency = URGENCIES.index(condition.urgency or "soon")
+            fit_key = (-len(places), -best[0], -best[1])
+            ranked.append((urgency, fit_key, cid, flag(cid, "place", tuple(places))))
+    ranked.sort(key=lambda row: row[:3])
+    slots = RED_FLAG_LIMIT - len(named)
+    if 0 < slots < len(ranked) and ranked[slots - 1][0] > 0:  # the last place shown holds no emergency
+        closest = min(row[1] for row in ranked)
+        if all(row[1] != closest for row in ranked[:slots]):
+            ranked.insert(slots - 1, ranked.pop(next(i for i, row in enumerate(ranked) if row[1] == closest)))
+    flags = (*named, *(row[3] for row in ranked))
     if query.all_flags or len(flags) <= RED_FLAG_LIMIT:
         return flags, 0
     return flags[:RED_FLAG_LIMIT], len(flags) - RED_FLAG_LIMIT
@@ -259,17 +294,33 @@ class _Tables:
         self._priors: dict[Weights, _Prior] = {}
 
     def background(self, weights: Weights) -> _Background:
+        """P(finding | catalogue) under ``weights``, worked out lazily and kept (see ``_remember``)."""
         cached = self._backgrounds.get(weights)
         if cached is None:
-            cached = self._backgrounds[weights] = _Background(self, weights)
+            cached = _remember(self._backgrounds, weights, _Background(self, weights))
         return cached
 
     def prior(self, weights: Weights) -> _Prior:
-        """The frequency prior, fitted on first use and kept for the catalogue's lifetime."""
+        """The frequency prior under ``weights``, fitted on first use and kept (see ``_remember``)."""
         cached = self._priors.get(weights)
         if cached is None:
-            cached = self._priors[weights] = _Prior(self, weights)
+            cached = _remember(self._priors, weights, _Prior(self, weights))
         return cached
+
+
+_KEPT_WEIGHTS = 4
+"""Sets of weights whose tables a catalogue keeps: enough for the defaults and a comparison, while a sweep over
+thousands of weights does not grow memory without bound."""
+
+V = TypeVar("V")
+
+
+def _remember(cache: dict[Weights, V], weights: Weights, value: V) -> V:
+    """Keep ``value`` for ``weights``, forgetting the oldest entry past :data:`_KEPT_WEIGHTS`."""
+    if len(cache) >= _KEPT_WEIGHTS:
+        cache.pop(next(iter(cache)), None)
+    cache[weights] = value
+    return value
 
 
 _TABLES: weakref.WeakKeyDictionary[Catalogue, _Tables] = weakref.WeakKeyDictionary()
@@ -373,7 +424,7 @@ def _covered(tables: _Tables, region: str, zones: list[Zone], weights: Weights, 
 def _spillover(weights: Weights, mode: Mode, intensity: int | None) -> float:
     """Spillover probability, lower for latent TPs and higher for more intense pain (0–10, 5 neutral)."""
     base = weights.latent_spillover if mode == "latent" else weights.spillover
-    return base if intensity is None else base * (0.75 + 0.05 * intensity)
+    return base if intensity is None else base * (weights.intensity_base + weights.intensity_step * intensity)
 
 
 def _evidence(
