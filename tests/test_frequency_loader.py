@@ -162,6 +162,13 @@ def test_red_flag_places_must_be_regions_and_need_a_red_flag(tmp_path: Path) -> 
     assert (angina.red_flag_places, angina.sources[0].locator) == (("chest", "upper_arm"), "p. 2")
 
 
+def test_a_red_flag_must_cite_a_source(tmp_path: Path) -> None:
+    text = "conditions:\n  - id: angina\n    name: Angina\n    red_flag: Rule out a heart attack first.\n"
+    assert messages(tmp_path, text) == ["4:15: conditions[0].red_flag: a red_flag note must cite a source (sources)"]
+    sourced = text + "    sources: [{source: hand_made}]\n"
+    assert tpmap.load_files([TINY, write(tmp_path, sourced, "ok.yaml")]).conditions["angina"].sources
+
+
 def test_duplicates_in_one_file_and_overlays_by_id(tmp_path: Path) -> None:
     twice = GOOD + "  - id: elbow_study\n    condition: tennis_elbow\n    sources: [{source: hand_made}]\n"
     twice += "    n: 3\n    examined: [alpha]\n"

@@ -390,7 +390,7 @@ def overlays(draw: st.DrawFn) -> dict[str, Any]:
             "name": draw(NAMES),
             "aliases": draw(st.lists(NAMES, max_size=2)),
         }
-        | ({"red_flag": draw(NAMES)} if draw(st.booleans()) else {})
+        | ({"red_flag": draw(NAMES), "sources": [{"source": "zz_source"}]} if draw(st.booleans()) else {})
         for i in range(count)
     ]
     sources = [{"id": "zz_source", "citation": draw(NAMES), "kind": draw(st.sampled_from(["book", "journal", "web"]))}]

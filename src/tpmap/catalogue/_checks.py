@@ -129,6 +129,8 @@ def consistency_problems(tables: Tables, locate: Locator = unlocated) -> Iterato
             yield locate(*owner, ("red_flag_places",), "red_flag_places needs a red_flag note to raise")
         if condition.urgency and not condition.red_flag:
             yield locate(*owner, ("urgency",), "urgency needs a red_flag note to rank")
+        if condition.red_flag and not condition.sources:  # a warning people act on must say where it comes from
+            yield locate(*owner, ("red_flag",), "a red_flag note must cite a source (sources)")
         for index, ref in enumerate(condition.sources):
             yield from check("sources", ref.source, owner, ("sources", index, "source"))
     yield from _guide_problems(tables, locate, check)
