@@ -253,7 +253,15 @@ def test_a_description_and_the_report_fields_combine(catalogue: tpmap.Catalogue)
     assert query.movements == ("gripping",)
     assert query.descriptions[0].places[0].words == "little finger"
     both = tpmap.build_query(catalogue, "pain in both knees")
-    assert [(s.region, s.side) for s in both.sites] == [("knee", "left"), ("knee", "right")]
+    assert [(s.region, s.side) for s in both.sites] == [("knee", None)]  # one place, on either side
+
+
+def test_a_place_on_both_sides_is_scored_once(catalogue: tpmap.Catalogue) -> None:
+    # Two sided copies of one place let a midline zone (the throat, inside "neck") count twice while a paired
+    # zone counts once, and count every one-sided pattern against the other side.
+    both = tpmap.rank(catalogue, "pain on both sides of my neck")
+    either = tpmap.rank(catalogue, "neck")
+    assert [(c.muscle.id, c.score) for c in both[:10]] == [(c.muscle.id, c.score) for c in either[:10]]
     assert tpmap.build_query(catalogue, "knee", sensations=["pins and needles"]).sites[0].sensations == ("tingling",)
 
 

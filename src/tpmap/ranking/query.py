@@ -342,8 +342,11 @@ def _described(
 
 
 def _sides(side: str | None) -> tuple[Side | None, ...]:
-    """The sides a read side stands for: "both" is the place on each side."""
-    return ("left", "right") if side == "both" else (side,)  # type: ignore[return-value]
+    """The sides a read side stands for. A place on both sides is one place on either side: a candidate is a
+    muscle on one side, and two sited places would let a midline zone count twice where a paired zone counts
+    once, and would count every one-sided pattern against the other side (the model has no bilateral
+    candidate; see ``docs/reasoning.md``)."""
+    return (None,) if side == "both" else (side,)  # type: ignore[return-value]
 
 
 _Place = TypeVar("_Place", Site, Absent, Spot)
