@@ -37,6 +37,10 @@ TABLE: list[tuple[tuple[str, ...], dict[str, Any], set[str], set[str]]] = [
     (("upper teeth",), {}, {"toothache"}, {"angina", "sciatica"}),
     (("deep in the ear",), {}, {"earache"}, {"sciatica", "angina"}),
     (("temple",), {}, {"migraine", "tension_type_headache"}, {"angina", "sciatica", "carpal_tunnel_syndrome"}),
+    # A stroke warning goes with dizziness wherever it is felt, not with every place on the head.
+    (("back of the head",), {"sensations": ["dizziness"]}, {"dizziness_disorder"}, {"angina"}),
+    (("jaw", "ear"), {"side": "left"}, {"angina"}, {"dizziness_disorder"}),
+    (("temple", "behind the eye"), {}, {"migraine"}, {"dizziness_disorder"}),
     (("forehead",), {}, {"migraine"}, {"angina", "whiplash"}),
     (("back of the neck",), {}, {"cervical_radiculopathy"}, {"angina", "sciatica"}),
     (("side of the neck",), {}, {"cervical_radiculopathy"}, {"sciatica", "pelvic_pain"}),

@@ -127,6 +127,8 @@ def consistency_problems(tables: Tables, locate: Locator = unlocated) -> Iterato
             yield from check("regions", rid, owner, ("red_flag_places", index))
         if condition.red_flag_places and not condition.red_flag:
             yield locate(*owner, ("red_flag_places",), "red_flag_places needs a red_flag note to raise")
+        if condition.red_flag_sensations and not condition.red_flag:
+            yield locate(*owner, ("red_flag_sensations",), "red_flag_sensations needs a red_flag note to raise")
         if condition.urgency and not condition.red_flag:
             yield locate(*owner, ("urgency",), "urgency needs a red_flag note to rank")
         if condition.red_flag and not condition.sources:  # a warning people act on must say where it comes from

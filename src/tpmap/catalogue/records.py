@@ -227,6 +227,11 @@ class Condition(Record):
         default=(),
         description="Regions where the red flag matters: a report with a place inside or around one raises it.",
     )
+    red_flag_sensations: tuple[Sensation, ...] = Field(
+        default=(),
+        description="Sensations that raise the red flag wherever they are felt (dizziness for a stroke warning), "
+        "for a warning that belongs to a symptom rather than a place.",
+    )
     sources: tuple[SourceRef, ...] = Field(default=(), description="Where the red flag and its places come from.")
 
 

@@ -219,11 +219,14 @@ def _red_flags(tables: _Tables, query: Query) -> tuple[tuple[RedFlag, ...], int]
     for cid, condition in conditions.items():
         if cid in query.conditions or cid in query.ruled_out or not condition.red_flag:
             continue
-        if not condition.red_flag_places:
+        if not (condition.red_flag_places or condition.red_flag_sensations):
             continue
         places: dict[str, None] = {}
         best = (-1, 0)
         for site in query.sites:
+            if any(sensation in condition.red_flag_sensations for sensation in site.sensations):
+                places[site.region] = None  # a warning that goes with a symptom, wherever it is felt
+                best = max(best, (1, 0))
             for place in condition.red_flag_places:
                 if place in within[site.region]:  # the site is the place or lies inside it: deeper is nearer
                     fit = (1, len(within[place]))
