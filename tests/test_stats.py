@@ -29,7 +29,30 @@ def test_counts(tiny: tpmap.Catalogue) -> None:
         "movements": 1,
         "aggravators": 1,
         "sources": 1,
+        "pain_guides": 0,
+        "pain_guide_areas": 0,
+        "prevalence_studies": 0,
+        "conditions_studied": 0,
+        "muscle_groups": 0,
     }
+
+
+def test_counts_of_frequency_data_and_groups(tmp_path: Path) -> None:
+    overlay = tmp_path / "frequency.yaml"
+    overlay.write_text(
+        "pain_guides:\n"
+        "  - {id: elbow_a, region: lateral_elbow, muscles: [{muscle: alpha}], sources: [{source: hand_made}]}\n"
+        "  - {id: elbow_b, region: lateral_elbow, muscles: [{muscle: alpha}], sources: [{source: hand_made}]}\n"
+        "prevalence:\n"
+        "  - {id: study, condition: tennis_elbow, n: 10, examined: [alpha], active: {alpha: 0.5},\n"
+        "     sources: [{source: hand_made}]}\n"
+        "groups:\n"
+        "  - {id: pair, name: Pair, members: [alpha, beta], sources: [{source: hand_made}]}\n",
+        encoding="utf-8",
+    )
+    counts = catalogue_stats(tpmap.load_files([TINY, overlay]))["counts"]
+    assert (counts["pain_guides"], counts["pain_guide_areas"]) == (2, 1)
+    assert (counts["prevalence_studies"], counts["conditions_studied"], counts["muscle_groups"]) == (1, 1, 1)
 
 
 def test_by_area_and_sensations(tiny: tpmap.Catalogue) -> None:

@@ -63,6 +63,11 @@ def catalogue_stats(catalogue: Catalogue) -> dict[str, Any]:
             "movements": len(catalogue.movements),
             "aggravators": len(catalogue.aggravators),
             "sources": len(catalogue.sources),
+            "pain_guides": len(catalogue.pain_guides),
+            "pain_guide_areas": len({guide.region for guide in catalogue.pain_guides.values()}),
+            "prevalence_studies": len(catalogue.prevalence),
+            "conditions_studied": len({study.condition for study in catalogue.prevalence.values()}),
+            "muscle_groups": len(catalogue.groups),
         },
         "by_area": {
             area: {
