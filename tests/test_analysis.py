@@ -217,7 +217,9 @@ def test_condition_alone_ranks_its_mimics_with_the_red_flag(tiny: tpmap.Catalogu
     assert result[0].muscle.id == "delta"
     assert "Rule out first (Angina): Rule out a heart attack first." in result.notes
     assert "Rule out first" not in result[0].explain()  # listed once, in the ranking's notes
-    assert result[0].to_dict()["red_flags"] == [{"condition": "Angina", "note": "Rule out a heart attack first."}]
+    assert result[0].to_dict()["red_flags"] == [
+        {"condition": "angina", "name": "Angina", "note": "Rule out a heart attack first."}
+    ]
     assert [flag.reason for flag in result.red_flags] == ["named"]
 
 

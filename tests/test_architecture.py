@@ -188,6 +188,7 @@ def test_check_files_takes_one_path_like_load_catalogue(tmp_path: Path) -> None:
         tpmap.QueryError("the report is empty"),
         tpmap.ChartError("cannot save a chart as 'x.gif'"),
         tpmap.MissingExtraError("PNG output needs the optional 'png' extra"),
+        tpmap.WeightsError("Weights.essential must be a probability above 0 and below 1, not 1.5"),
         tpmap.ArgumentTypeError("sensations", "sensations must be a list of strings, not str ('x')"),
     ],
 )
@@ -200,7 +201,7 @@ def test_errors_pickle_intact(error: tpmap.TpmapError) -> None:
 
 def test_every_public_error_is_a_tpmap_error_and_a_builtin() -> None:
     errors = [getattr(tpmap, name) for name in tpmap.__all__ if name.endswith("Error") and name != "TpmapError"]
-    assert len(errors) == 7
+    assert len(errors) == 8
     for error in errors:
         assert issubclass(error, tpmap.TpmapError)
         assert any(base.__module__ == "builtins" and base is not Exception for base in error.__mro__[1:])
@@ -227,3 +228,25 @@ def test_importing_tpmap_does_not_import_networkx() -> None:
     code = "import sys, tpmap; tpmap.load_catalogue(); print('networkx' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"essential": 0.0}, "Weights.essential must be a probability above 0 and below 1, not 0.0"),
+        ({"spillover": -0.5}, "Weights.spillover must be a probability above 0 and below 1"),
+        ({"none": 1.0}, "Weights.none must be a probability above 0 and below 1"),
+        ({"spillover": float("nan")}, "Weights.spillover must be a probability above 0 and below 1, not nan"),
+        ({"prior_pseudo_count": 0}, "Weights.prior_pseudo_count must be a number above 0, not 0"),
+        ({"intensity_step": 0.2}, "Weights.intensity_step must be a number from 0 to 0.1, not 0.2"),
+    ],
+)
+def test_weights_the_model_cannot_score_with_are_refused(changes: dict[str, float], message: str) -> None:
+    with pytest.raises(tpmap.WeightsError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        tpmap.Weights(**changes)
+
+
+def test_a_weight_must_be_a_number() -> None:
+    with pytest.raises(tpmap.ArgumentTypeError, match=r"Weights.spillover must be a number, not str"):
+        tpmap.Weights(spillover="x")  # type: ignore[arg-type]
+    assert tpmap.rank(tpmap.load_catalogue(), "neck", weights=tpmap.Weights(coverage_floor=1.0))

@@ -112,7 +112,10 @@ def test_a_condition_alone_is_a_report(capsys: pytest.CaptureFixture[str]) -> No
     assert data["query"]["conditions"] == ["carpal_tunnel_syndrome"]
     assert all(c["evidence"][0]["relation"] == "listed" for c in data["candidates"])
     assert any("Rule out first (Carpal tunnel syndrome)" in n for n in data["notes"])
-    assert all(any(f["condition"] == "Carpal tunnel syndrome" for f in c["red_flags"]) for c in data["candidates"])
+    assert all(
+        any((f["condition"], f["name"]) == ("carpal_tunnel_syndrome", "Carpal tunnel syndrome") for f in c["red_flags"])
+        for c in data["candidates"]
+    )
     assert sum("Rule out first (Carpal tunnel syndrome)" in n for n in data["notes"]) == 1
 
 

@@ -28,6 +28,7 @@ from .errors import (
     QueryError,
     TpmapError,
     UnknownNameError,
+    WeightsError,
 )
 from .ranking.cover import Cover, CoverMember, smallest_cover
 from .ranking.lexicon import Resolution, resolve
@@ -73,6 +74,7 @@ __all__ = [
     "TriggerPoint",
     "UnknownNameError",
     "Weights",
+    "WeightsError",
     "Zone",
     "__version__",
     "build_query",

@@ -9,6 +9,7 @@ catch either ``tpmap.TpmapError`` or the builtin::
     ├── AmbiguousNameError (LookupError) a phrase has several readings; carries them
     ├── QueryError (ValueError)          a pain report is malformed (bad side, sensation, empty report …)
     ├── ChartError (ValueError)          a chart cannot be drawn or saved as asked (file type, side, scale …)
+    ├── WeightsError (ValueError)        a model weight out of its range (a probability of 0 or 1, a negative count)
     ├── MissingExtraError (ImportError)  an optional extra (such as ``png``) is not installed; says how to add it
     └── ArgumentTypeError (TypeError)    an argument of the wrong type; names the argument and what it takes
 
@@ -134,6 +135,10 @@ class QueryError(TpmapError, ValueError):
 
 class ChartError(TpmapError, ValueError):
     """A chart that cannot be drawn or saved as asked."""
+
+
+class WeightsError(TpmapError, ValueError):
+    """A model weight the ranking cannot score with; the message names the field and its range."""
 
 
 class MissingExtraError(TpmapError, ImportError):

@@ -47,6 +47,7 @@ __all__ = ["NextQuestion", "next_questions"]
 QuestionKind = Literal["region", "sensation", "movement", "press"]
 _KIND_ORDER: dict[str, int] = {"region": 0, "sensation": 1, "movement": 2, "press": 3}
 PER_KIND = 2
+_PREPOSITIONS = frozenset(("above", "around", "behind", "below", "beneath", "beside", "between", "over", "under"))
 
 
 @dataclass(frozen=True)
@@ -169,7 +170,11 @@ def _questions(
             )
             return weights.tender_here if here else weights.tender_elsewhere
 
-        ask = f"Pressing the {where} ({description.lower()}): is it tender, and does it reproduce the pain?"
+        # "the" only before a noun ("the shoulder top", not "the between the shoulder blades"); the description keeps
+        # its abbreviations ("C2", "SCM"), only its first letter lowered.
+        article = "" if where.split(" ", 1)[0] in _PREPOSITIONS else "the "
+        spot = description[:1].lower() + description[1:]
+        ask = f"Pressing {article}{where} ({spot}): is it tender, and does it reproduce the pain?"
         yield "press", f"{muscle_id}.{tp_id}", place_side, ask, tender
 
 

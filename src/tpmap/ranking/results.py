@@ -259,8 +259,8 @@ class Candidate:
             parts.append(f"against: {', '.join(against)}")
         fits = [self._named(e) for e in listed if e.kind in ("sensation", "condition", "movement", "aggravator")]
         fits += [f"tender at {self._place(e)}" for e in listed if e.kind == "tender"]
-        if fits:
-            parts.append(f"fits {', '.join(fits)}")
+        if fits:  # a sensation felt at several places is named once
+            parts.append(f"fits {', '.join(dict.fromkeys(fits))}")
         ruled_out = [self._named(e) for e in listed if e.kind == "ruled_out"]  # mimicked, and checked: not a fit
         if ruled_out:
             parts.append(f"ruled out: {', '.join(ruled_out)}")
@@ -279,6 +279,9 @@ class Candidate:
         table = tables.get(evidence.kind, {})
         entry = table.get(evidence.subject)
         return entry.name.lower() if entry is not None else evidence.subject.replace("_", " ")
+
+    def _condition_ids(self) -> dict[str, str]:
+        return {self.catalogue.conditions[cid].name: cid for cid in self.muscle.conditions}
 
     def notes(self) -> tuple[str, ...]:
         """The red flags of every condition this muscle's pattern can mimic, in plain words (whether or not they
@@ -318,7 +321,11 @@ class Candidate:
             "zone": self.zone,
             "summary": self.summary(),
             "evidence": [e.to_dict() for e in self.evidence],
-            "red_flags": [{"condition": name, "note": note} for name, note in self.red_flags],
+            # The same keys as the report's red flags: ``condition`` is the id, ``name`` the condition's name.
+            "red_flags": [
+                {"condition": self._condition_ids().get(name, name), "name": name, "note": note}
+                for name, note in self.red_flags
+            ],
         }
 
 

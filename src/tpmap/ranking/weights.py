@@ -2,11 +2,31 @@
 
 >>> Weights().essential > Weights().spillover > Weights().adjacent_essential > Weights().none
 True
+>>> Weights(essential=1.5)
+Traceback (most recent call last):
+tpmap.errors.WeightsError: Weights.essential must be a probability above 0 and below 1, not 1.5
+
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, fields
+
+from ..errors import WeightsError, wrong_type
+
+_PROBABILITY = (0.0, 1.0, False, False)
+"""(low, high, low allowed, high allowed): a probability strictly between 0 and 1, so every log ratio exists."""
+_BOUNDS: dict[str, tuple[float, float, bool, bool]] = {
+    "inside": (0.0, 1.0, False, True),
+    "intensity_base": (0.0, math.inf, False, False),
+    "intensity_step": (0.0, 0.1, True, True),
+    "latent_sensation_factor": (0.0, 1.0, True, True),
+    "coverage_floor": (0.0, 1.0, True, True),
+    "prior_pseudo_count": (0.0, math.inf, False, False),
+    "prevalence_pseudo_n": (0.0, math.inf, False, False),
+}
+"""Fields that are not probabilities, and the values each can take."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +78,23 @@ class Weights:
     prevalence_pseudo_n: float = 30.0
     """Patients' worth of the general prior when a condition's prevalence studies replace it: a study of n
     patients moves a muscle's prior n / (n + this) of the way to its prevalence."""
+
+    def __post_init__(self) -> None:
+        """Refuse a value the model cannot score with, naming the field (before any ranking uses it)."""
+        for field in fields(self):
+            value = getattr(self, field.name)
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise wrong_type(f"Weights.{field.name}", "a number", value)
+            low, high, low_ok, high_ok = _BOUNDS.get(field.name, _PROBABILITY)
+            inside = (low < value or (low_ok and value == low)) and (value < high or (high_ok and value == high))
+            if not (math.isfinite(value) and inside):
+                if field.name not in _BOUNDS:
+                    what = "a probability above 0 and below 1"
+                elif high == math.inf:
+                    what = f"a number {'of' if low_ok else 'above'} {low:g}{' or more' if low_ok else ''}"
+                else:
+                    what = f"a number from {low:g} to {high:g}"
+                raise WeightsError(f"Weights.{field.name} must be {what}, not {value!r}")
 
 
 DEFAULT_WEIGHTS = Weights()
