@@ -13,10 +13,11 @@ True
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from .catalogue import Catalogue
-from .records import AREAS, Muscle
+from .records import AREAS, Condition, Muscle, MuscleGroup, PainGuide, PrevalenceStudy
 
 __all__ = ["catalogue_stats", "format_stats"]
 
@@ -48,7 +49,14 @@ def catalogue_stats(catalogue: Catalogue) -> dict[str, Any]:
         r for m in muscles for z in catalogue.zones(m.id) for r in (z.region, *catalogue.ancestors(z.region))
     }
     used_regions |= {r for tp in tps for r in (tp.location.region, *catalogue.ancestors(tp.location.region))}
-    cited = {ref.source for m in muscles for ref in m.sources}
+    sections: tuple[Iterable[Muscle | Condition | PainGuide | PrevalenceStudy | MuscleGroup], ...] = (
+        muscles,
+        catalogue.conditions.values(),
+        catalogue.pain_guides.values(),
+        catalogue.prevalence.values(),
+        catalogue.groups.values(),
+    )
+    cited = {ref.source for entries in sections for entry in entries for ref in entry.sources}
     return {
         "counts": {
             "muscles": len(muscles),
