@@ -420,3 +420,48 @@ def test_an_intensity_off_the_scale_is_not_used(catalogue: tpmap.Catalogue, scor
     assert reading.intensity is None and [u.words for u in reading.unused] == [score]
     assert any(f"{score} is outside the scale of 0 to 10" in note for note in reading.notes)
     assert tpmap.build_query(catalogue, f"knee pain {score}").sites[0].intensity is None
+
+
+def test_what_eases_the_pain_is_not_scored_and_no_crude_stem_changes_a_word(catalogue: tpmap.Catalogue) -> None:
+    reading = read_report(catalogue, "pain in my lower back, better when I walk around a bit")
+    assert (reading.movements, reading.aggravators) == ((), ())
+    assert [u.words for u in reading.unused] == ["walk"]
+    assert "'walk' read as what eases it: not scored" in reading.notes
+    assert read_report(catalogue, "better when I walk").unused  # read, not refused: nothing else is said
+    worse = read_report(catalogue, "knee pain worse when I walk, better when I sit")
+    assert [m.subject for m in worse.movements] == ["walking"] and [u.words for u in worse.unused] == ["sit"]
+    assert [m.subject for m in read_report(catalogue, "jaw pain when biting").movements] == ["chewing"]
+    assert read_report(catalogue, "jaw pain a bit").movements == ()
+
+
+def test_a_thunderclap_headache_names_its_red_flag_first(catalogue: tpmap.Catalogue) -> None:
+    reading = read_report(catalogue, "sudden worst headache of my life")
+    assert (reading.conditions[0].subject, reading.conditions[0].status) == ("migraine", "suspected")
+    assert any("sudden, worst-ever headache: rule out first" in note for note in reading.notes)
+    assert reading.unused == ()
+    flags = tpmap.rank(catalogue, "sudden worst headache of my life").red_flags
+    assert flags[0].condition == "migraine"
+    assert [c.subject for c in read_report(catalogue, "headache").conditions] == ["tension_type_headache"]
+    assert [c.subject for c in read_report(catalogue, "no sudden headache").conditions] == []
+
+
+def test_a_condition_named_and_ruled_out_is_refused(catalogue: tpmap.Catalogue) -> None:
+    with pytest.raises(tpmap.QueryError, match=r"'Frozen shoulder' is named as a condition, but .* ruled out"):
+        tpmap.build_query(catalogue, "shoulder", conditions=["frozen shoulder"], ruled_out=["frozen shoulder"])
+    with pytest.raises(tpmap.QueryError, match="ruled out"):
+        tpmap.build_query(catalogue, "shoulder pain, frozen shoulder was ruled out", conditions=["frozen shoulder"])
+
+
+def test_pain_denied_at_a_place_is_never_silently_painful(catalogue: tpmap.Catalogue) -> None:
+    reading = read_report(catalogue, "my hand is numb but doesn't hurt")
+    assert [(p.region, p.sensations) for p in reading.places] == [("hand", ("numbness",))]
+    assert any(note.startswith("pain is denied at the hand") for note in reading.notes)
+    reading = read_report(catalogue, "my knee clicks but it doesn't hurt")
+    assert reading.places == () and [a.region for a in reading.absent] == ["knee"]
+    reading = read_report(catalogue, "my neck hurts, not painful at night")
+    assert [p.region for p in reading.places] == ["neck"] and reading.absent == ()
+
+
+def test_a_read_side_is_named_in_plain_words(catalogue: tpmap.Catalogue) -> None:
+    query = tpmap.build_query(catalogue, "neck pain on both sides")
+    assert any("(neck, both sides)" in note for note in query.readings)

@@ -149,7 +149,7 @@ def build_query(catalogue: Catalogue, *sites: str | Site, **report: Unpack[Repor
             way of several; the message lists them.
         QueryError: the report is empty; a side, sensation, intensity or mode is not valid; a place given as a
             place names a condition; or the report contradicts itself (a painful place inside one reported not
-            painful, a tender spot inside one reported not tender).
+            painful, a tender spot inside one reported not tender, a condition both named and ruled out).
         ArgumentTypeError: an argument has the wrong type, or a keyword is not a report field.
     """
     if not isinstance(catalogue, Catalogue):
@@ -221,6 +221,13 @@ def build_query(catalogue: Catalogue, *sites: str | Site, **report: Unpack[Repor
         else:
             items.append(item)
 
+    both = [c for c in dict.fromkeys(condition_ids) if c in ruled_out_ids]
+    if both:  # within one description "… ruled out" wins, with a note; across fields it is a contradiction
+        raise QueryError(
+            f"{catalogue.conditions[both[0]].name!r} is named as a condition, but it is also reported as ruled out: "
+            "give it as one or the other"
+        )
+
     resolved_sites: dict[tuple[str, Side | None], Site] = {}
     for item in items:
         site = _with_report(_locate(catalogue, item, Site, side, readings), feelings, intensity, readings)
@@ -245,7 +252,7 @@ def build_query(catalogue: Catalogue, *sites: str | Site, **report: Unpack[Repor
     query = Query(
         sites=tuple(resolved_sites.values()),
         absent=tuple(resolved_absent.values()),
-        conditions=tuple(dict.fromkeys(c for c in condition_ids if c not in ruled_out_ids)),  # ruled out wins
+        conditions=tuple(dict.fromkeys(condition_ids)),
         movements=tuple(dict.fromkeys(resolve_term(catalogue.movements, m, "movement") for m in movements)),
         aggravators=tuple(
             dict.fromkeys(resolve_term(catalogue.aggravators, a, "aggravating factor") for a in aggravators)
@@ -321,7 +328,7 @@ def _described(
                     phrase=place.words,
                 )
             )
-        side_note = f", {place.side} side" if place.side else ""
+        side_note = f", {_side_words(place.side)}" if place.side else ""
         notes.append(f"read {place.words!r} as the region {name!r} ({place.region}{side_note})")
     for place in reading.absent:
         found.absent += [Absent(region=place.region, side=side, phrase=place.words) for side in _sides(place.side)]
@@ -370,17 +377,24 @@ def _locate(
         if reading.kind != "region":
             raise QueryError(f"{phrase!r} names a condition, not a place; {what} must be a place")
         region, named = reading.target, reading.side
-        side_note = f", {named} side" if named else ""
+        side_note = f", {_side_words(named)}" if named else ""
         how = "" if record is Site else ("'no pain: " if record is Absent else "'pressed: ")
         words = f"{how}{phrase}'" if how else repr(phrase)
         readings.append(f"read {words} as the region {catalogue.regions[region].name!r} ({region}{side_note})")
     own = named if isinstance(item, str) else item.side or named
     if named is not None and side is not None and named != side and catalogue.regions[region].laterality != "midline":
-        readings.append(f"{phrase!r} names the {own} side; the side given for the report ({side}) is not used for it")
+        readings.append(
+            f"{phrase!r} names the {_side_words(own)}; the side given for the report ({side}) is not used for it"
+        )
     chosen = _side_for(catalogue, region, own or side)
     if isinstance(item, str):
         return record(region=region, side=chosen, phrase=None if phrase == region else phrase)
     return item.model_copy(update={"region": region, "side": chosen})
+
+
+def _side_words(side: str | None) -> str:
+    """A side in words: "left side", "both sides"."""
+    return "both sides" if side == "both" else f"{side} side"
 
 
 def _with_report(site: Site, sensations: tuple[Sensation, ...], intensity: int | None, readings: list[str]) -> Site:

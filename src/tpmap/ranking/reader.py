@@ -13,7 +13,10 @@ How text is read:
 2. In each clause, every run of words that names something is found: a region or condition name or lay term
    (through the lexicon: "back of my head", "the outer elbow"), a lay sensation ("pins and needles"), a movement
    or aggravating factor ("when I grip", "going down stairs"), a timing, intensity, side or depth word, or a
-   cue ("not", "is fine", "ruled out", "thought to be"). Where runs overlap, the reading that uses the most
+   cue ("not", "is fine", "ruled out", "thought to be"). A word of a movement or factor must be one of its
+   words or a regular inflection ("biting"), never a word a crude stem joins to it ("bit"); "lift" and
+   "raise" are read for one another ("lift my arm overhead"), and a place inside a movement phrase is part of
+   the movement. Where runs overlap, the reading that uses the most
    words wins, so a direction word binds to the body word next to it ("back of my calf", "upper back",
    "back teeth").
 3. Cues apply within a clause: a place after "no", "not", "without", before "is fine", or followed by "is
@@ -27,6 +30,15 @@ How text is read:
    the side of the whole report; a sensation goes with the places of its clause (or, in a clause without one,
    with every place); a place after "down", "to", "into" or "radiating" is reached by spread, and "down the
    arm" or "down the back of the leg" is the places along the way.
+   A movement or factor said to ease the pain ("better when I walk", "walking helps", "relieved by") is not
+   scored: its words are listed as not used, with a note. A negation of pain with no place after it ("my hand is
+   numb, but doesn't hurt") speaks of the places before it: one with a sensation is kept with it and a note
+   says pain was denied (the model scores no sensation without pain); one without does not hurt. A side named
+   only on a place that does not hurt, or after a negation ("pain in my knee, not on the left"), is not the side
+   of the painful places.
+   A headache said to be sudden or the worst ever ("sudden worst headache of my life") is the red flag of
+   migraine in the catalogue: migraine is read as suspected, before the headache, so its emergency note comes
+   first, with the note "rule out first"; a plain "headache" is read as before.
 4. A misspelt word is read as the nearest known word ("sholder") with a note; a phrase that can be read two
    ways is read the best way, and the note lists the alternatives.
 
@@ -50,7 +62,7 @@ from __future__ import annotations
 import math
 import re
 import weakref
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeAlias
 
@@ -200,7 +212,9 @@ DEPTH_WORDS: dict[str, Depth] = {
 }
 """Depth words: recorded on the place they come before (the model does not score depth)."""
 
-Cue = Literal["negation", "cleared", "checked", "suspect", "named", "restrict", "spread", "test", "boundary"]
+Cue = Literal[
+    "negation", "cleared", "checked", "suspect", "named", "restrict", "spread", "test", "boundary", "relief", "worse"
+]
 
 CUES: dict[str, Cue] = {
     **dict.fromkeys(
@@ -367,9 +381,40 @@ CUES: dict[str, Cue] = {
         "test",
     ),
     **dict.fromkeys(("but", "although", "though", "except", "however", "whereas", "apart from"), "boundary"),
+    **dict.fromkeys(
+        (
+            "better",
+            "better when",
+            "better with",
+            "better after",
+            "better if",
+            "feels better",
+            "eases",
+            "eased",
+            "easier",
+            "eases with",
+            "eased by",
+            "eases off",
+            "relieved",
+            "relieved by",
+            "relief",
+            "relieves",
+            "helps",
+            "helped",
+            "improves",
+            "improved",
+            "improves with",
+            "soothes",
+            "settles",
+            "settles with",
+        ),
+        "relief",
+    ),
+    **dict.fromkeys(("worse", "worse when", "worse with", "worsens", "aggravated by", "aggravates"), "worse"),
 }
 """Words that say how findings are meant rather than what they are (see the module docstring). ``cleared``
-says a finding is not so ("my shoulder is fine"); ``checked`` says a check found it is not ("heart checked")."""
+says a finding is not so ("my shoulder is fine"); ``checked`` says a check found it is not ("heart checked");
+``relief`` says what eases the pain ("better when I walk"), ``worse`` what makes it worse."""
 
 _CLEARED: frozenset[Cue] = frozenset(("cleared", "checked"))
 _CHECK_BEFORE = frozenset(("ruled out", "excluded", "negative for", "no sign of", "no signs of", "no evidence of"))
@@ -387,6 +432,13 @@ CHECKED_ORGANS: dict[str, str] = {"heart": "angina", "kidney": "kidney_pain", "k
 """Organs people say were checked: the condition a normal check rules out ("heart checked and fine"). Like
 ``ALONG`` and ``LIMB_PATHS``, read against each catalogue keeping only the ids it has."""
 
+THUNDERCLAP = "migraine"
+"""The condition whose red flag is the sudden, worst-ever headache: a headache said that way names it as suspected,
+so its emergency note comes first (read only against a catalogue that has it)."""
+SUDDEN_WORDS = frozenset(("sudden", "suddenly", "abrupt", "abruptly", "thunderclap"))
+WORST_EVER_WORDS = frozenset(("ever", "life"))
+"""With "worst": "the worst headache ever", "worst of my life"."""
+
 ALONG: dict[str, tuple[str, ...]] = {
     "back of the leg": ("posterior_thigh", "calf"),
     "outside of the leg": ("lateral_thigh", "lateral_leg"),
@@ -403,6 +455,12 @@ LIMB_PATHS: dict[str, tuple[str, ...]] = {
     "lower_limb": ("thigh", "lower_leg"),
 }
 """A whole limb reached by spread ("shooting down the arm"): the places along the way."""
+
+PLACE_ADJECTIVES = frozenset(
+    ("abdominal", "cervical", "thoracic", "facial", "gluteal", "plantar", "occipital", "lumbar", "pelvic")
+)
+"""Adjectives that are lay terms of a region ("abdominal pain"): in a condition's own name followed by anything
+but a pain word ("plantar fasciitis", "thoracic outlet syndrome") they name the kind of condition, not a place."""
 
 PAIN_WORDS = frozenset(
     ("pain", "pains", "painful", "ache", "aches", "aching", "hurts", "hurt", "hurting", "sore", "tender", "throbs")
@@ -610,6 +668,16 @@ EVERYDAY_WORDS = frozenset(
         "bad",
         "blurs",
         "blur",
+        "heat",
+        "hot",
+        "warm",
+        "warmth",
+        "rest",
+        "massage",
+        "stretch",
+        "stretching",
+        "shower",
+        "bath",
     ]
 )
 """Everyday words that are never read as a misspelling of a body word ("since" is not "spine")."""
@@ -823,6 +891,8 @@ class _Vocabulary:
     """Every stemmed word of a movement or aggravator (``stressed`` is a form of ``stress``)."""
     first_stems: Mapping[frozenset[str], frozenset[str]]
     """For each movement or aggravator key, the stems its phrases start with."""
+    term_words: frozenset[str]
+    """Every word of a movement or aggravator as written: a word said must be one of them or an inflection."""
     region_words: frozenset[str]
     """The words of region names and lay terms that say where (a list after a comma goes on with one)."""
     organs: Mapping[str, str]
@@ -982,6 +1052,8 @@ class _Reader:
         self.intensities: list[Finding] = []
         self.report_sides: list[ReadSide] = []
         self.unused: list[Unused] = []
+        self.last_places: list[_Place] = []
+        """The places of the last clause that named any ("my hand is numb, but doesn't hurt")."""
         self.heard = False
         """Whether anything was recognised that leaves no finding (a sensation said to be absent)."""
 
@@ -1080,12 +1152,17 @@ class _Reader:
             found += self._places(run, body, i, j, side)
         key = term_key(" ".join(run))
         if key and run[0] not in TERM_FILLER and run[-1] not in TERM_FILLER and not {"and", "or"} & set(run):
+            if not all(_inflection_of(w, self.vocabulary.term_words) for w in run if w not in TERM_FILLER):
+                return found  # "bit" is no form of "bite", though a crude stem joins them
             first = next(iter(term_key(run[0])), "")
-            found += [
-                _Match(i, j, kind, ident)
-                for kind, ident in self.vocabulary.terms.get(key, ())
-                if first in self.vocabulary.first_stems[key]  # "thumb when I pinch" is no way of saying "pinch"
-            ]
+            seen: set[tuple[str, str]] = set()
+            # the words as said, then with a verb read as its synonym ("lift my arm overhead": raising it)
+            for said, said_first in ((key, first), *_synonyms(key, first)):
+                for kind, ident in self.vocabulary.terms.get(said, ()):
+                    # "thumb when I pinch" is no way of saying "pinch"
+                    if said_first in self.vocabulary.first_stems[said] and (kind, ident) not in seen:
+                        seen.add((kind, ident))
+                        found.append(_Match(i, j, kind, ident))
         return found
 
     def _places(self, run: list[str], body: list[str], i: int, j: int, side: ReadSide | None) -> list[_Match]:
@@ -1124,6 +1201,9 @@ class _Reader:
             for start in range(len(words) - size + 1):
                 run = words[start : start + size]
                 if run[0] in FILLER or run[-1] in FILLER:
+                    continue
+                after = words[start + size : start + size + 1]
+                if size == 1 and run[0] in PLACE_ADJECTIVES and after and after[0] not in PAIN_WORDS:
                     continue
                 _, readings = phrase_readings(self.catalogue, " ".join(run))
                 regions = sorted(ident for kind, ident in readings if kind == "region")
@@ -1206,6 +1286,9 @@ class _Reader:
                     spread_from = m.i if spread_from is None else spread_from
             elif m.kind == "cue" and m.value == "test":
                 test = True
+            elif m.kind == "side" and any(n.j <= m.i for n in denials.negations) and not clause_places:
+                # "pain in my knee, not on the left": a side said not to hurt is not the side of the pain
+                self.notes.append(f"{self.text[here[0] : here[1]]!r} is said not to hurt: not used as a side")
             elif m.kind == "side":
                 loose_sides.append((m.i, m.value))
             elif m.kind == "depth":
@@ -1252,6 +1335,10 @@ class _Reader:
                     covered.difference_update(range(m.i, m.j))  # "heart" alone says nothing to use
             elif m.kind == "sensation":
                 sensations.append((m, negated(m)))
+            elif m.kind in ("movement", "aggravator") and self._eases(m, cues, denials):
+                covered.difference_update(range(m.i, m.j))  # listed as not used, with the note
+                self.heard = True
+                self.notes.append(f"{self.text[here[0] : here[1]]!r} read as what eases it: not scored")
             elif m.kind in ("movement", "aggravator"):
                 self._term(m, here, restrict, chosen)
             elif m.kind == "timing":
@@ -1288,8 +1375,75 @@ class _Reader:
             self.sensations.append((finding, number, bool(present)))
             for place in present:
                 place.sensations.append(m.value)
+        self._thunderclap(words, chosen, span, covered)
+        self._pain_denied(words, chosen, denials, clause_places or self.last_places)
         self.places += clause_places
+        if clause_places:  # a clause that says its places hurt leaves none that a later "no pain" may speak of
+            self.last_places = [] if PAIN_WORDS & set(words) else clause_places
         self._unused(clause, covered)
+
+    def _thunderclap(
+        self, words: list[str], chosen: list[_Match], span: Callable[[_Match], Span], covered: set[int]
+    ) -> None:
+        """A headache said to be sudden or the worst ever: the red flag of ``THUNDERCLAP``, named as suspected
+        before the headache, with a note to rule it out first."""
+        if THUNDERCLAP not in self.catalogue.conditions:
+            return
+        headaches = [m for m in chosen if m.kind == "condition" and {"headache", "headaches"} & set(words[m.i : m.j])]
+        worst = "worst" in words and bool(WORST_EVER_WORDS & set(words))
+        cues = [k for k, w in enumerate(words) if w in SUDDEN_WORDS or (worst and w in {"worst", *WORST_EVER_WORDS})]
+        said = [span(m) for m in headaches]
+        # only a headache that is said (not denied or ruled out) is read this way
+        headache = next((k for k, f in enumerate(self.conditions) if set(f.spans) & set(said)), None)
+        if headache is None or not cues:
+            return
+        covered.update(cues)
+        here = span(_Match(min(cues[0], headaches[0].i), max(cues[-1] + 1, headaches[0].j), "condition", None))
+        words_said = self.text[here[0] : here[1]]
+        self.conditions.insert(headache, Finding("condition", THUNDERCLAP, (here,), words_said, status="suspected"))
+        self.notes.append(f"{words_said!r}: a sudden, worst-ever headache: rule out first")
+
+    def _pain_denied(self, words: list[str], chosen: list[_Match], denials: _Denials, places: list[_Place]) -> None:
+        """A negation of pain with no place after it ("… but doesn't hurt", "numb hand, no pain") speaks of the
+        places before it: one with a sensation is a sensation-only finding, which the model does not score, so it
+        is kept with its sensation and a note says pain was denied; one without becomes a place that does not hurt.
+        """
+        negation = next(
+            (
+                n
+                for n in denials.negations
+                if any(w in PAIN_WORDS for w in words[n.j :])
+                and not any(m.kind in ("place", "along") and m.i >= n.i for m in chosen)
+            ),
+            None,
+        )
+        if negation is None or PAIN_WORDS & set(words[: negation.i]):
+            return  # "my neck hurts, not …": the pain said first stands
+        said = " ".join(words[negation.i :])
+        for place in places:
+            if place.absent:
+                continue
+            name = self.catalogue.regions[place.region].name.lower()
+            if place.sensations:
+                felt = " and ".join(dict.fromkeys(s.replace("_", " ") for s in place.sensations))
+                self.notes.append(
+                    f"pain is denied at the {name} ({said!r}): read as where {felt} is felt, which is scored as a "
+                    "painful place (the model has no finding for a sensation without pain)"
+                )
+            else:
+                place.absent = True
+                self.notes.append(f"pain is denied at the {name} ({said!r}): read as a place that does not hurt")
+
+    @staticmethod
+    def _eases(m: _Match, cues: list[tuple[int, Cue]], denials: _Denials) -> bool:
+        """Whether a movement or factor is said to ease the pain, not to hurt: the nearest of "better"/"worse"
+        words before it is one that eases ("better when I walk"), or, with none before, one after it in the same
+        "and"-segment ("walking helps")."""
+        before = [c for i, c in cues if i < m.i and c in ("relief", "worse")]
+        if before:
+            return before[-1] == "relief"
+        segment = denials.segments[m.i]
+        return any(i >= m.j and c == "relief" and denials.segments[i] == segment for i, c in cues)
 
     def _checked_organ(self, m: _Match, words: list[str]) -> str | None:
         """The condition of a place said to be checked ("ears were checked and fine" rules out earache)."""
@@ -1381,7 +1535,8 @@ class _Reader:
 
     def _finish(self) -> Reading:
         report_side = _one_side(self.report_sides)
-        named_sides = {p.side for p in self.places if p.side is not None}
+        # a side named only on a place that does not hurt says nothing of the painful ones
+        named_sides = {p.side for p in self.places if p.side is not None and not p.absent}
         if self.side is not None:  # the side given with the text beats any side inferred from it
             said = sorted({*self.report_sides, *named_sides} - {self.side})
             if said:
@@ -1540,6 +1695,49 @@ _PRIORITY: dict[str, int] = {
 """Among readings that use as many words, the lower number wins."""
 
 
+VERB_SYNONYMS: dict[str, str] = {"lift": "rais", "rais": "lift"}
+"""Stems of verbs said for one another in movements ("lift my arm overhead" is raising it)."""
+
+
+def _synonyms(key: frozenset[str], first: str) -> list[tuple[frozenset[str], str]]:
+    """The movement key ``key`` (first stem ``first``) with one verb read as its synonym."""
+    return [
+        (key - {stem} | {other}, other if first == stem else first)
+        for stem, other in VERB_SYNONYMS.items()
+        if stem in key
+    ]
+
+
+def _inflection_of(word: str, forms: frozenset[str]) -> bool:
+    """Whether ``word`` is one of ``forms`` (the words of movements and factors and their regular bases, see
+    :func:`_bases`) or a regular inflection of one ("stressed", "biting", "running"); a crude stem may join
+    words of other meanings ("bit" and "bite"), so it is not enough.
+
+    >>> forms = frozenset(("bite", "run", "stress", "carry", "typing", *_bases("typing")))
+    >>> [_inflection_of(w, forms) for w in ("biting", "bites", "running", "stressed", "carried", "type", "bit")]
+    [True, True, True, True, True, True, False]
+    """
+    return word in forms or any(base in forms for base in _bases(word))
+
+
+def _bases(word: str) -> tuple[str, ...]:
+    """The words ``word`` may be a regular inflection of ("biting" -> "bit", "bite"; "carried" -> "carry")."""
+    bases: list[str] = []
+    if word.endswith("s") and not word.endswith("ss"):
+        bases.append(word[:-1])
+        if word.endswith(("ses", "xes", "zes", "ches", "shes")):
+            bases.append(word[:-2])
+    for suffix in ("ing", "ed"):
+        if word.endswith(suffix) and len(word) > len(suffix) + 1:
+            base = word[: -len(suffix)]
+            bases += [base, base + "e"]  # "reaching", "biting"
+            if len(base) > 2 and base[-1] == base[-2]:
+                bases.append(base[:-1])  # "running"
+    if word.endswith(("ied", "ies")):
+        bases.append(word[:-3] + "y")  # "carried"
+    return tuple(bases)
+
+
 def _one_side(sides: Iterable[ReadSide]) -> ReadSide | None:
     found = set(sides)
     if not found:
@@ -1635,6 +1833,7 @@ def _vocabulary(catalogue: Catalogue) -> _Vocabulary:
         tables,
         stems,
         {k: frozenset(v) for k, v in firsts.items()},
+        frozenset(term_words | {base for word in term_words for base in _bases(word)}),
         region_words - frozenset(LAY_WORDS),
         {word: ident for word, ident in CHECKED_ORGANS.items() if ident in catalogue.conditions},
         _kept(ALONG, catalogue.regions),
