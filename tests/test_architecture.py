@@ -250,3 +250,12 @@ def test_a_weight_must_be_a_number() -> None:
     with pytest.raises(tpmap.ArgumentTypeError, match=r"Weights.spillover must be a number, not str"):
         tpmap.Weights(spillover="x")  # type: ignore[arg-type]
     assert tpmap.rank(tpmap.load_catalogue(), "neck", weights=tpmap.Weights(coverage_floor=1.0))
+
+
+def test_a_bad_report_record_is_a_query_error_naming_the_field() -> None:
+    with pytest.raises(
+        tpmap.QueryError, match=r"invalid Site: side: Input should be 'left' or 'right' \(got 'middle'\)"
+    ):
+        tpmap.Site(region="neck", side="middle")
+    with pytest.raises(tpmap.QueryError, match=r"invalid Site: intensity: .* \(got 11\)"):
+        tpmap.Site(region="neck", intensity=11)

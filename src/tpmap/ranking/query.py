@@ -18,9 +18,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Annotated, Literal, TypedDict, TypeVar, Unpack
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypedDict, TypeVar, Unpack
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..catalogue.catalogue import Catalogue
 from ..catalogue.records import SENSATIONS, Sensation, Side
@@ -75,7 +75,27 @@ REPORT_FIELDS: tuple[str, ...] = tuple(ReportFields.__annotations__)
 
 
 class _Record(BaseModel):
+    """A report record: frozen, strict, and built with a :class:`~tpmap.QueryError` naming each bad field."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    if not TYPE_CHECKING:  # type checkers keep the fields' own constructor signature
+
+        def __init__(self, **data: Any) -> None:
+            try:
+                super().__init__(**data)
+            except ValidationError as exc:
+                problems = "; ".join(
+                    f"{'.'.join(str(part) for part in error['loc']) or 'record'}: {error['msg']} "
+                    f"(got {_shown(error['input'])})"
+                    for error in exc.errors(include_url=False)
+                )
+                raise QueryError(f"invalid {type(self).__name__}: {problems}") from None
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 class Site(_Record):
