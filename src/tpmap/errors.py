@@ -162,11 +162,20 @@ class ArgumentTypeError(TpmapError, TypeError):
         return (type(self), (self.argument, self.args[0]))
 
 
+def shown(value: object, limit: int = 60) -> str:
+    """``value`` as a message quotes it: its repr, cut to ``limit`` characters (a user's value can be huge).
+
+    >>> shown("x" * 100, limit=10)
+    "'xxxxxx..."
+    """
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def wrong_type(argument: str, expected: str, value: object) -> ArgumentTypeError:
     """The error for ``argument`` given ``value`` where ``expected`` was wanted."""
-    shown = repr(value)
-    shown = shown if len(shown) <= 40 else shown[:37] + "..."
-    return ArgumentTypeError(argument, f"{argument} must be {expected}, not {type(value).__name__} ({shown})")
+    quoted = shown(value, limit=40)
+    return ArgumentTypeError(argument, f"{argument} must be {expected}, not {type(value).__name__} ({quoted})")
 
 
 def whole_number(argument: str, value: object, minimum: int = 0) -> int:

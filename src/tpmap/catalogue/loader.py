@@ -24,7 +24,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import CatalogueError, Problem, wrong_type
+from ..errors import CatalogueError, Problem, shown, wrong_type
 from ._checks import FieldPath, entry_name, suggestion
 from ._yaml import ProblemList, YamlDocument, read_yaml_file
 from .catalogue import Catalogue
@@ -293,8 +293,8 @@ def _validated_entries(document: YamlDocument, problems: ProblemList) -> Iterato
             continue
         items = data[section]
         if not isinstance(items, list):
-            shown = "empty (null)" if items is None else f"{type(items).__name__} {_short(items)}"
-            message = f"must be a list of entries, not {shown}; write [] for none, or leave the section out"
+            got = "empty (null)" if items is None else f"{type(items).__name__} {shown(items)}"
+            message = f"must be a list of entries, not {got}; write [] for none, or leave the section out"
             problems.add(document.problem((section,), message, at_key=items is None))
             continue
         fields = model.model_fields
@@ -304,7 +304,7 @@ def _validated_entries(document: YamlDocument, problems: ProblemList) -> Iterato
                 if problems.full(document.file):
                     problems.count(document.file)
                 else:
-                    problems.add(origin.problem((), f"an entry must be a mapping of fields, not {_short(item)}"))
+                    problems.add(origin.problem((), f"an entry must be a mapping of fields, not {shown(item)}"))
                 continue
             unknown = [key for key in item if key not in fields]
             for key in unknown:  # found here rather than by the validator, which would build an error for each
@@ -336,7 +336,7 @@ def _validation_problems(exc: ValidationError, origin: _Origin, problems: Proble
         if error["type"] == "missing":
             message = "required field is missing"
         else:
-            message = f"{error['msg']} (got {_short(error.get('input'))})"
+            message = f"{error['msg']} (got {shown(error.get('input'))})"
             if isinstance(error.get("input"), bool):
                 message += "; YAML reads yes/no/on/off as true/false, so put the word in quotes"
         problems.add(origin.problem(location, message))
@@ -349,8 +349,3 @@ def _add_unknown_field(origin: _Origin, location: FieldPath, problems: ProblemLi
         return
     name = str(location[-1]) if location else ""
     problems.add(origin.problem(location, f"unknown field {name!r}{suggestion(name, _FIELD_NAMES)}", at_key=True))
-
-
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."

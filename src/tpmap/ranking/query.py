@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ..catalogue.catalogue import Catalogue
 from ..catalogue.records import SENSATIONS, Sensation, Side
 from ..catalogue.text import close_matches, normalise
-from ..errors import AmbiguousNameError, ArgumentTypeError, QueryError, UnknownNameError, wrong_type
+from ..errors import AmbiguousNameError, ArgumentTypeError, QueryError, UnknownNameError, shown, wrong_type
 from .lexicon import resolve, resolve_term
 from .reader import Reading, read_report, sensation_named
 
@@ -87,15 +87,10 @@ class _Record(BaseModel):
             except ValidationError as exc:
                 problems = "; ".join(
                     f"{'.'.join(str(part) for part in error['loc']) or 'record'}: {error['msg']} "
-                    f"(got {_shown(error['input'])})"
+                    f"(got {shown(error['input'])})"
                     for error in exc.errors(include_url=False)
                 )
                 raise QueryError(f"invalid {type(self).__name__}: {problems}") from None
-
-
-def _shown(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 class Site(_Record):
