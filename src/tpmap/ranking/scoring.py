@@ -499,35 +499,27 @@ def _evidence(
                 "listed" if listed else "not_listed",
                 math.log(p / bg.listed(kind, ident)),
             )
-    yield from _examination(catalogue, muscle, side, query, weights)
-
-
-_EXAMINATION: weakref.WeakKeyDictionary[Catalogue, dict[tuple[str, str, Weights], float]] = weakref.WeakKeyDictionary()
+    yield from _examination(tables, muscle, side, query, weights, bg)
 
 
 def _examination(
-    catalogue: Catalogue, muscle: Muscle, side: Side | None, query: Query, weights: Weights
+    tables: _Tables, muscle: Muscle, side: Side | None, query: Query, weights: Weights, bg: _Background
 ) -> Iterator[Evidence]:
     """Answers to the examination: spots tender (or not) when pressed, and conditions ruled out.
 
     A spot is tender with ``Weights.tender_here`` when a trigger point of the muscle (on the same side) lies in
     it and ``Weights.tender_elsewhere`` otherwise; a ruled-out condition has ``Weights.ruled_out_listed`` for the
     muscles that mimic it and ``Weights.condition_not_listed`` for the others. Each is a log ratio against the
-    mean over the catalogue's muscles, like every other finding.
+    mean over the catalogue's muscles (:class:`_Background`), like every other finding.
     """
-    means = _EXAMINATION.setdefault(catalogue, {})
+    catalogue = tables.catalogue
     spots = [(True, spot) for spot in query.tender] + [(False, spot) for spot in query.not_tender]
     for index, (tender, spot) in enumerate(spots):
         here = (spot.side is None or side is None or spot.side == side) and _holds_trigger_point(
             catalogue, muscle, spot.region
         )
         p = weights.tender_here if here else weights.tender_elsewhere
-        key = ("tender", spot.region, weights)
-        if key not in means:
-            held = sum(_holds_trigger_point(catalogue, m, spot.region) for m in catalogue.muscles.values())
-            count = max(len(catalogue.muscles), 1)
-            means[key] = (held * weights.tender_here + (count - held) * weights.tender_elsewhere) / count
-        mean = means[key]
+        mean = bg.tender(spot.region)
         place = place_text(catalogue.regions[spot.region].name, spot.side)
         yield Evidence(
             "tender" if tender else "not_tender",
@@ -541,17 +533,12 @@ def _examination(
     for ident in query.ruled_out:
         listed = ident in muscle.conditions
         p = weights.ruled_out_listed if listed else weights.condition_not_listed
-        key = ("ruled_out", ident, weights)
-        if key not in means:
-            mimics = sum(ident in m.conditions for m in catalogue.muscles.values())
-            count = max(len(catalogue.muscles), 1)
-            means[key] = (mimics * weights.ruled_out_listed + (count - mimics) * weights.condition_not_listed) / count
         yield Evidence(
             "ruled_out",
             f"ruled out: {catalogue.conditions[ident].name.lower()}",
             ident,
             "listed" if listed else "not_listed",
-            math.log(p / means[key]),
+            math.log(p / bg.ruled_out(ident)),
         )
 
 
@@ -622,13 +609,36 @@ class _Background:
 
     def listed(self, kind: str, ident: str) -> float:
         """Mean P(finding | muscle) for a sensation, condition, movement or aggravator."""
-        key = (kind, ident)
+        not_listed = self.weights.condition_not_listed if kind == "condition" else self.weights.not_listed
+        return self._mean((kind, ident), lambda m: _lists(m, kind, ident), self.weights.listed, not_listed)
+
+    def tender(self, region: str) -> float:
+        """Mean P(a spot in ``region`` is tender and reproduces the pain | muscle)."""
+        catalogue, weights = self.tables.catalogue, self.weights
+        return self._mean(
+            ("tender", region),
+            lambda m: _holds_trigger_point(catalogue, m, region),
+            weights.tender_here,
+            weights.tender_elsewhere,
+        )
+
+    def ruled_out(self, ident: str) -> float:
+        """Mean P(the condition ``ident`` was suspected, then ruled out | muscle)."""
+        weights = self.weights
+        return self._mean(
+            ("ruled_out", ident),
+            lambda m: ident in m.conditions,
+            weights.ruled_out_listed,
+            weights.condition_not_listed,
+        )
+
+    def _mean(self, key: tuple[str, str], holds: Callable[[Muscle], bool], p_yes: float, p_no: float) -> float:
+        """P(finding | muscle) averaged over the catalogue's muscles, ``p_yes`` where ``holds``; kept by ``key``."""
         cached = self._listed.get(key)
         if cached is None:
-            not_listed = self.weights.condition_not_listed if kind == "condition" else self.weights.not_listed
-            hits = sum(1 for m in self.muscles if _lists(m, kind, ident))
+            hits = sum(1 for m in self.muscles if holds(m))
             misses = len(self.muscles) - hits
-            cached = (hits * self.weights.listed + misses * not_listed) / self.count if self.muscles else not_listed
+            cached = (hits * p_yes + misses * p_no) / self.count if self.muscles else p_no
             self._listed[key] = cached
         return cached
 
