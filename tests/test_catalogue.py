@@ -78,7 +78,7 @@ def test_public_api_is_exactly_all() -> None:
 
     public = {name for name in dir(tpmap) if not name.startswith("_")}
     subpackages = {name for name in public if isinstance(getattr(tpmap, name), types.ModuleType)}
-    assert subpackages <= {"catalogue", "ranking", "render", "errors", "cli"}
+    assert subpackages <= {"catalogue", "ranking", "render", "errors", "cli", "web"}
     assert public - subpackages == set(tpmap.__all__) - {"__version__"}
     for name in tpmap.__all__:
         assert getattr(tpmap, name).__module__.startswith("tpmap") if name != "__version__" else True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import struct
 import sys
 import xml.etree.ElementTree as ET
@@ -11,9 +12,10 @@ from pathlib import Path
 import pytest
 
 import tpmap
+from tpmap.catalogue.records import Side
 from tpmap.render import chart as chart_module
-from tpmap.render.body import BodyChart, load_body
-from tpmap.render.chart import Chart, muscle_chart, png_bytes, ranking_chart
+from tpmap.render.body import BodyChart, insets, load_body
+from tpmap.render.chart import Chart, muscle_chart, outline_chart, png_bytes, ranking_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 MUSCLES = ("infraspinatus", "gluteus_minimus", "trapezius", "soleus")
@@ -27,13 +29,24 @@ def parse(chart: Chart) -> ET.Element:
     return root
 
 
-def shapes(root: ET.Element) -> dict[str, ET.Element]:
-    """Every region shape by id (``view-region-side``)."""
-    found = {el.get("id", ""): el for el in root.iter(f"{SVG}polygon") if el.get("id")}
-    for ident, el in found.items():
+def shapes(root: ET.Element, inset: str = "") -> dict[str, ET.Element]:
+    """Every region shape of the figure by id (``view-region-side``), or of one close-up (``inset``), by the
+    same id without the close-up's prefix."""
+    found = {}
+    for el in root.iter(f"{SVG}polygon"):
+        ident = el.get("id", "")
+        if not ident:
+            continue
+        assert el.find(f"{SVG}title") is not None, ident
+        assert ident.endswith(f"{el.get('data-view')}-{el.get('data-region')}-{el.get('data-side')}"), ident
+        prefix, _, rest = ident.partition("-")
+        if prefix in ("front", "back") and not inset:
+            found[ident] = el
+        elif prefix == inset:
+            found[rest] = el
+    for ident in found:
         view, _, rest = ident.partition("-")
         assert view in ("front", "back") and rest.rsplit("-", 1)[1] in ("left", "right", "mid"), ident
-        assert el.find(f"{SVG}title") is not None, ident
     return found
 
 
@@ -261,7 +274,7 @@ def test_save(catalogue: tpmap.Catalogue, tmp_path: Path) -> None:
 
 def test_png_without_the_extra_names_it(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "resvg_py", None)  # makes the import fail
-    with pytest.raises(tpmap.TpmapError, match=r"tpmap\[png\]"):
+    with pytest.raises(tpmap.TpmapError, match=r"\[png\]"):  # "tpmap[png]", or ".[png]" in a checkout
         png_bytes("<svg xmlns='http://www.w3.org/2000/svg'/>")
 
 
@@ -326,3 +339,324 @@ def test_png_pixels(catalogue: tpmap.Catalogue) -> None:
     assert near(colour("front", "anterior_thigh", "left"), "#f5f0ea")
     red, green, blue = colour("front", "lateral_upper_arm", "right")  # spillover: pink ground or a red dot
     assert red > 180 and green < 235 and blue < 235
+
+
+# ------------------------------------------------------------------------------------------ trigger-point positions
+
+UP = re.compile(r"\b(upper(?! arm)|top(?! of the foot)|high|proximal)\b", re.IGNORECASE)
+DOWN = re.compile(r"\b(lower|low|lowest|distal|bottom)\b", re.IGNORECASE)
+INNER = re.compile(r"\b(inner|medial)\b", re.IGNORECASE)
+OUTER = re.compile(r"\b(outer|lateral|outside)\b", re.IGNORECASE)
+
+CENTRED = {
+    # no word in the description places it within its region
+    "platysma.neck",
+    "trapezius.upper_anterior",  # "midway along the top of the shoulder"
+    "supraspinatus.belly",
+    "teres_major.lateral",
+    "subscapularis.lateral",
+    "flexor_digitorum_superficialis.middle_finger",
+    "pectoralis_major.sternal",
+    "intercostals.lateral",
+    "flexor_digitorum_brevis.main",
+    # deep regions with no shape of their own: drawn at the centre of the region around them
+    "obturator_externus.belly",
+    "obturator_internus.intrapelvic",
+    "levator_ani.intrapelvic",
+    "levator_ani.anterior",
+    "coccygeus.intrapelvic",
+    "sphincter_ani.ring",
+    "bulbospongiosus.belly",
+    "ischiocavernosus.belly",
+    "transversus_perinei_superficialis.belly",
+}
+"""The trigger points drawn at the middle of their region, and why."""
+
+NOT_A_PLACE = {
+    # the word names a part of the muscle, or another landmark, not a place within the drawn region
+    "masseter.superficial_upper": "upper part of the muscle; it begins below the cheekbone, mid-cheek",
+    "medial_pterygoid.belly": "'inner face' is the deep side of the jaw angle, which lies on the outer face",
+    "sternocleidomastoid.sternal_upper": "top of the muscle's head, below the mastoid: low behind the ear",
+    "sternocleidomastoid.clavicular_upper": "upper part of the muscle's head, just below the mastoid",
+    "trapezius.upper_anterior": "the upper fibres of the muscle",
+    "trapezius.upper_posterior": "the upper fibres of the muscle",
+    "trapezius.lower_scapular": "the lower fibres, by the inner end of the spine of the shoulder blade",
+    "trapezius.middle_medial": "the inner edge of the shoulder blade bounds the region",
+    "splenius_cervicis.lower": "'under upper trapezius' names another muscle",
+    "obliquus_capitis_inferior.belly": "'the upper neck' is the region itself",
+    "abductor_digiti_minimi_hand.main": "the palm's 'outer' edge is its little-finger edge: medial, palm forward",
+    "pectoralis_major.costal": "the muscle's lower outer edge, at the front armpit fold: high on the chest's side",
+    "pectoralis_major.parasternal": "the muscle's medial fibres, beside the breastbone: the midline region's edge",
+    "internal_oblique.pubic_rim": "the lowest fibres of the muscle",
+    "transversus_abdominis.lower_lateral": "outside the navel, which lies at the region's inner edge",
+    "gluteus_maximus.ischial": "the lower fibres of the muscle",
+    "gluteus_medius.posterior": "lateral to the PSIS, which lies at the region's inner edge",
+    "gluteus_minimus.posterior": "the upper edge of the muscle, in the middle of the buttock",
+    "vastus_medialis.distal": "the inner thigh is the region; the kneecap it lies inside of is outward of it",
+    "vastus_medialis.proximal": "the inner thigh is the region; its front is toward the outer half",
+    "vastus_lateralis.distal_anterior": "the outer thigh is the region; 'front-outer' is its front half",
+    "extensor_digitorum_longus.main": "the outer leg is the region; 'front-outer' is its front half",
+    "pectineus.main": "'top of the inner thigh' is the low, inner end of the groin",
+}
+"""Trigger points whose description has a place word that does not place them within their region, and why."""
+
+
+def tp_key(muscle: str, tp: str) -> str:
+    return f"{muscle}.{tp}"
+
+
+def test_every_shipped_trigger_point_has_a_position(catalogue: tpmap.Catalogue) -> None:
+    centred, missing = set(), []
+    for muscle in catalogue.muscles.values():
+        for tp in muscle.trigger_points:
+            if tp.position is None:
+                missing.append(tp_key(muscle.id, tp.id))
+            elif (tp.position.across, tp.position.along) == (0.5, 0.5):
+                centred.add(tp_key(muscle.id, tp.id))
+            if tp.position is not None and tp.position.view is not None:
+                assert tp.position.view in catalogue.regions[tp.location.region].views, tp.id
+    assert missing == []
+    assert centred == CENTRED
+
+
+def test_positions_follow_the_descriptions(catalogue: tpmap.Catalogue) -> None:
+    """A description saying upper or lower, inner or outer puts its trigger point in that half of its region."""
+    wrong = []
+    for muscle in catalogue.muscles.values():
+        for tp in muscle.trigger_points:
+            key, text, position = tp_key(muscle.id, tp.id), tp.location.description, tp.position
+            assert position is not None
+            if key in NOT_A_PLACE or key in CENTRED:
+                continue
+            up, down, inner, outer = (bool(p.search(text)) for p in (UP, DOWN, INNER, OUTER))
+            if up != down and up is not (position.along < 0.5):
+                wrong.append(f"{key}: along {position.along} for {text!r}")
+            if inner != outer and inner is not (position.across < 0.5):
+                wrong.append(f"{key}: across {position.across} for {text!r}")
+    assert wrong == []
+    for key in NOT_A_PLACE:  # each exception is still needed
+        muscle_id, _, tp_id = key.partition(".")
+        tp = next(t for t in catalogue.muscle(muscle_id).trigger_points if t.id == tp_id)
+        assert any(p.search(tp.location.description) for p in (UP, DOWN, INNER, OUTER)), key
+
+
+def drawn_region(catalogue: tpmap.Catalogue, view: str, region: str, side: str) -> list[str]:
+    """The ids a trigger point in ``region`` may be drawn in: the region's own shapes, its drawn descendants',
+    or its nearest drawn ancestor's."""
+    body = load_body().views[view]  # type: ignore[index]
+    target = region
+    if not catalogue.regions[region].views:
+        target = next(up for up in catalogue.ancestors(region) if catalogue.regions[up].views)
+    own = [s for s in body.shapes_of(target) if s.side in (side, "mid")]
+    inside = own or [
+        s for r in sorted(catalogue.descendants(target)) for s in body.shapes_of(r) if s.side in (side, "mid")
+    ]
+    return [f"{view}-{s.region}-{s.side}" for s in inside]
+
+
+def polygon(el: ET.Element) -> list[tuple[float, float]]:
+    return [(float(x), float(y)) for x, y in (pair.split(",") for pair in (el.get("points") or "").split())]
+
+
+def inside(point: tuple[float, float], points: list[tuple[float, float]]) -> bool:
+    x, y, hit = point[0], point[1], False
+    for (x1, y1), (x2, y2) in zip(points, points[1:] + points[:1], strict=True):
+        if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
+            hit = not hit
+    return hit
+
+
+def figure_marks(root: ET.Element) -> dict[tuple[str, str], list[tuple[float, float]]]:
+    """The ✕ marks of the figure (not of its close-ups) by (trigger point, view): the centre of each cross."""
+    found: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    for view in ("front", "back"):
+        group = next(g for g in root.iter(f"{SVG}g") if g.get("id") == view)
+        for mark in group.iter(f"{SVG}g"):
+            if mark.get("class") != "trigger-point":
+                continue
+            path = mark.find(f"{SVG}path")
+            assert path is not None
+            numbers = [float(n) for n in re.findall(r"-?[\d.]+", path.get("d") or "")]
+            centre = (sum(numbers[0::2][:2]) / 2, sum(numbers[1::2][:2]) / 2)
+            found.setdefault((mark.get("data-trigger-point") or "", view), []).append(centre)
+    return found
+
+
+SIDES: tuple[Side, Side] = ("right", "left")
+
+
+@pytest.fixture(scope="module")
+def every_chart(catalogue: tpmap.Catalogue) -> dict[tuple[str, str], ET.Element]:
+    """Every shipped muscle's chart, on each side (drawn once for the tests that read them all)."""
+    return {(m, side): parse(muscle_chart(catalogue, m, side=side)) for m in catalogue.muscles for side in SIDES}
+
+
+@pytest.mark.parametrize("side", SIDES)
+def test_every_trigger_point_lies_inside_its_region(
+    catalogue: tpmap.Catalogue, every_chart: dict[tuple[str, str], ET.Element], side: str
+) -> None:
+    outside = []
+    for muscle in catalogue.muscles.values():
+        root = every_chart[(muscle.id, side)]
+        found = shapes(root)
+        marks = figure_marks(root)
+        for tp in muscle.trigger_points:
+            views = {view for (ident, view) in marks if ident == tp.id}
+            assert views, f"{muscle.id}.{tp.id} is not marked"
+            if tp.position is not None and tp.position.view is not None:
+                assert views == {tp.position.view}, f"{muscle.id}.{tp.id} marked in {views}"
+            for view in views:
+                allowed = drawn_region(catalogue, view, tp.location.region, side)
+                drawn = [(i, el) for i, el in found.items() if i.startswith(f"{view}-")]  # in drawing order
+                for point in marks[(tp.id, view)]:
+                    # the shape seen at the point: the last drawn there, or one inside it (an eye in its orbit)
+                    seen = [i for i, el in drawn if inside(point, polygon(el))]
+                    ok = seen and any(catalogue.is_within(split(seen[-1])[1], split(a)[1]) for a in allowed)
+                    if not ok or not any(inside(point, polygon(found[a])) for a in allowed):
+                        outside.append(f"{muscle.id}.{tp.id} ({side}, {view}) at {point}: {seen[-1:]}")
+    assert outside == [], "\n".join(outside)
+
+
+def test_marks_on_the_left_mirror_those_on_the_right(
+    catalogue: tpmap.Catalogue, every_chart: dict[tuple[str, str], ET.Element]
+) -> None:
+    width = load_body().width
+    for muscle in catalogue.muscles:
+        right, left = (figure_marks(every_chart[(muscle, side)]) for side in SIDES)
+        assert right.keys() == left.keys(), muscle
+        for key, points in right.items():
+            mirrored, found = sorted((width - x, y) for x, y in points), sorted(left[key])
+            assert len(mirrored) == len(found), (muscle, key)
+            for (x1, y1), (x2, y2) in zip(mirrored, found, strict=True):
+                assert abs(x1 - x2) <= 0.02 and abs(y1 - y2) <= 0.02, (muscle, key)  # coordinates to 0.01
+
+
+def test_soleus_and_infraspinatus_are_drawn_where_their_descriptions_put_them(
+    every_chart: dict[tuple[str, str], ET.Element],
+) -> None:
+    """The issue's examples: soleus TP1 low above the heel, TP2 high on the outer calf; infraspinatus TP1
+    nearer the spine than TP2 on both sides (on the back view the patient's right is on the viewer's right)."""
+    marks = figure_marks(every_chart[("soleus", "right")])
+    (low,), (high,) = marks[("distal", "back")], marks[("proximal", "back")]
+    assert low[1] > high[1] + 30 and high[0] > low[0]  # TP2 higher, and outward (to the viewer's right)
+    middle = load_body().width / 2
+    for side in SIDES:
+        marks = figure_marks(every_chart[("infraspinatus", side)])
+        (tp1,), (tp2,) = marks[("upper_medial", "back")], marks[("upper_lateral", "back")]
+        assert abs(tp1[0] - middle) < abs(tp2[0] - middle), side
+        assert (tp1[0] > middle) == (side == "right")
+
+
+# ------------------------------------------------------------------------------------------ close-ups
+
+
+def inset_groups(root: ET.Element) -> dict[str, ET.Element]:
+    return {g.get("id", ""): g for g in root.iter(f"{SVG}g") if g.get("class") == "inset"}
+
+
+def test_close_ups_are_drawn_only_where_there_is_something_to_see(catalogue: tpmap.Catalogue) -> None:
+    assert muscle_chart(catalogue, "soleus").insets == ("right_foot back",)
+    assert muscle_chart(catalogue, "infraspinatus", side="left").insets == ("left_hand front", "left_hand back")
+    assert set(muscle_chart(catalogue, "masseter").insets) == {"head front", "head back"}
+    assert muscle_chart(catalogue, "gluteus_maximus").insets == ()
+    outline = outline_chart(catalogue)
+    assert len(outline.insets) == 10  # the head, two hands and two feet, front and back
+    assert set(inset_groups(parse(outline))) == {f"inset-{i.replace(' ', '-')}" for i in outline.insets}
+
+
+@pytest.mark.parametrize(("muscle", "side"), [("masseter", "right"), ("infraspinatus", "left"), ("soleus", "right")])
+def test_close_ups_carry_their_regions_with_the_same_ids(catalogue: tpmap.Catalogue, muscle: str, side: str) -> None:
+    chart = muscle_chart(catalogue, muscle, side=side)  # type: ignore[arg-type]
+    root = parse(chart)
+    figure = shapes(root)
+    expected = {f"{i.name} {i.view}": i for i in insets(catalogue)}
+    assert chart.insets
+    for drawn in chart.insets:
+        name, view = drawn.split()
+        close = {k: v for k, v in shapes(root, name).items() if k.startswith(f"{view}-")}
+        assert set(close) == {f"{view}-{s.region}-{s.side}" for s in expected[drawn].shapes}
+        for ident, el in close.items():
+            twin = figure[ident]
+            assert classes(el) == classes(twin) and polygon(el) == polygon(twin), ident
+            assert el.get("fill") == twin.get("fill") or "spillover-dots" in (el.get("fill") or ""), ident
+        filled = [i for i, el in close.items() if classes(el) & {"essential", "spillover"}]
+        marked = [g for g in inset_groups(root)[f"inset-{name}-{view}"].iter(f"{SVG}g") if g.get("data-trigger-point")]
+        assert filled or marked, drawn
+
+
+def test_the_face_is_drawn_large_in_its_close_up(catalogue: tpmap.Catalogue) -> None:
+    root = parse(muscle_chart(catalogue, "temporalis"))
+    head = inset_groups(root)["inset-head-front"]
+    frame = head.find(f"{SVG}svg")
+    assert frame is not None
+    box = [float(n) for n in (frame.get("viewBox") or "").split()]
+    zoom = float(frame.get("width") or 0) / box[2]
+    face = [x for el in shapes(root).values() if el.get("data-region") in {"cheek", "jaw"} for x, _ in polygon(el)]
+    assert zoom >= 2.5 and (max(face) - min(face)) * zoom > 120  # about 50 px wide in the figure
+
+
+def test_the_repr_is_short_and_notebooks_still_get_the_picture(catalogue: tpmap.Catalogue) -> None:
+    chart = muscle_chart(catalogue, "soleus")
+    text = repr(chart)
+    assert len(text) < 200 and "<svg" not in text
+    assert text.startswith("<Chart muscle: 'Soleus (right): referral pattern', 960 x ")
+    assert "close-ups: right foot back" in text
+    assert chart._repr_svg_() == chart.svg
+    ranking = repr(ranking_chart(tpmap.rank(catalogue, "calf", side="left")))
+    assert ranking.startswith("<Chart ranking: 'Likely trigger-point sources'") and len(ranking) < 200
+
+
+def test_a_users_trigger_point_is_drawn_at_its_position_or_the_middle(tmp_path: Path) -> None:
+    overlay = tmp_path / "mine.yaml"
+    text = """
+muscles:
+  - id: shin_tester
+    name: Shin tester
+    area: leg_foot
+    trigger_points:
+      - id: placed
+        location: {region: shin, description: 'High on the shin, on its outer side.'}
+        position: {across: 0.9, along: 0.1}
+        essential: [big_toe]
+      - id: unplaced
+        location: {region: shin, description: On the shin.}
+        essential: [big_toe]
+    sources: [{source: tpm1}]
+"""
+    overlay.write_text(text, encoding="utf-8")
+    catalogue = tpmap.load_catalogue(overlay)
+    body = load_body()
+    shin = body.views["front"].shape("shin", "right")
+    marks = figure_marks(parse(muscle_chart(catalogue, "shin tester")))
+    (placed,), (unplaced,) = marks[("placed", "front")], marks[("unplaced", "front")]
+    assert abs(unplaced[0] - shin.centroid[0]) < 0.01 and abs(unplaced[1] - shin.centroid[1]) < 0.01
+    assert placed[1] < shin.centroid[1] - 20 and placed[0] < shin.centroid[0]  # high, and out to the viewer's left
+    overlay.write_text(text.replace("along: 0.1}", "along: 0.1, view: back}"), encoding="utf-8")
+    with pytest.raises(tpmap.CatalogueError, match="'shin' is drawn in the front view, not the back view"):
+        tpmap.load_catalogue(overlay)
+    overlay.write_text(text.replace("across: 0.9", "across: 1.2"), encoding="utf-8")
+    with pytest.raises(tpmap.CatalogueError, match="across"):
+        tpmap.load_catalogue(overlay)
+
+
+def test_png_close_ups_are_painted(catalogue: tpmap.Catalogue) -> None:
+    """The close-up is a nested SVG: the PNG renderer draws it, zoomed, where the chart puts it."""
+    pytest.importorskip("resvg_py")
+    chart = muscle_chart(catalogue, "masseter", side="right")
+    root = parse(chart)
+    group = inset_groups(root)["inset-head-front"]
+    px, py = (float(n) for n in re.findall(r"[\d.]+", group.get("transform") or ""))
+    frame = group.find(f"{SVG}svg")
+    assert frame is not None
+    bx, by, bw, _ = (float(n) for n in (frame.get("viewBox") or "").split())
+    zoom = float(frame.get("width") or 0) / bw
+    width, _, bpp, pixels = decode_png(png_bytes(chart.svg))
+
+    def colour(region: str, side: str) -> tuple[int, int, int]:
+        cx, cy = load_body().views["front"].shape(region, side).centroid  # type: ignore[arg-type]
+        x, y = round(px + (cx - bx) * zoom), round(py + float(frame.get("y") or 0) + (cy - by) * zoom)
+        i = (y * width + x) * bpp
+        return pixels[i], pixels[i + 1], pixels[i + 2]
+
+    assert colour("lower_teeth", "right")[1] < 60  # essential: the dark red
+    assert colour("lower_teeth", "left") == (245, 240, 234)  # plain skin on the other side

@@ -102,8 +102,8 @@ def test_guide_fields_are_checked_by_the_schema(tmp_path: Path) -> None:
     text = "pain_guides:\n  - id: g\n    region: arm\n    muscles: [{muscle: gamma, zone: primary}]\n    sources: []\n"
     found = messages(tmp_path, text)
     assert len(found) == 2
-    assert found[0].startswith("4:37: pain_guides[0].muscles[0].zone: Input should be 'essential', 'spillover'")
-    assert found[1].startswith("5:14: pain_guides[0].sources: Tuple should have at least 1 item")
+    assert found[0].startswith("4:37: pain_guides[0].muscles[0].zone: must be one of 'essential', 'spillover'")
+    assert found[1] == "5:14: pain_guides[0].sources: needs at least 1 item (the list is empty)"
 
 
 def test_study_shares_must_be_examined_and_within_0_and_1(tmp_path: Path) -> None:
@@ -128,14 +128,20 @@ def test_study_shares_must_be_examined_and_within_0_and_1(tmp_path: Path) -> Non
         "examined: [alpha, beta, alpha, zeta]", "examined: [a]"
     )
     found = messages(tmp_path, bad_share.replace("tennis_elbw", "tennis_elbow").replace(", gamma: 0.2", ""))
-    assert found[0].startswith("7:21: prevalence[0].active.alpha: Input should be less than or equal to 1")
+    # One run finds both: the share out of range, and the reference of the rest of the entry.
+    assert found == [
+        "6:16: prevalence[0].examined[0]: unknown muscle 'a'",
+        "7:21: prevalence[0].active.alpha: must be at most 1.0 (got 82.1)",
+        "8:20: prevalence[0].latent.beta: muscle 'beta' has a share but is not in examined (list every muscle the "
+        "study examined)",
+    ]
 
 
 def test_a_study_needs_patients_and_an_examined_list(tmp_path: Path) -> None:
     text = "prevalence:\n  - id: s\n    condition: tennis_elbow\n    sources: [{source: hand_made}]\n    n: 0\n"
     found = messages(tmp_path, text)
     assert found[0] == "2:5: prevalence[0].examined: required field is missing"
-    assert found[1].startswith("5:8: prevalence[0].n: Input should be greater than or equal to 1")
+    assert found[1] == "5:8: prevalence[0].n: must be at least 1 (got 0)"
 
 
 def test_red_flag_places_must_be_regions_and_need_a_red_flag(tmp_path: Path) -> None:

@@ -301,7 +301,7 @@ def test_cli_reads_lists_vocabularies_and_groups(capsys: pytest.CaptureFixture[s
     assert code == 0 and "pins and needles" in out
     for vocabulary, entry in (("movements", "reaching_behind_back"), ("aggravators", "descending_stairs")):
         code, out, _ = run(capsys, vocabulary, "--json")
-        assert code == 0 and entry in {row["id"] for row in json.loads(out)}
+        assert code == 0 and entry in {row["id"] for row in json.loads(out)[vocabulary]}
     code, out, _ = run(capsys, "muscle", "hamstrings")
     assert (
         code == 0 and out.startswith("hamstrings: a group of 3 muscles") and "Semimembranosus (semimembranosus)" in out

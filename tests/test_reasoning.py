@@ -187,6 +187,9 @@ def test_summary_and_json(tiny: tpmap.Catalogue) -> None:
     assert result[0].summary() == "essential zone covers outside of the elbow (right); does not explain thumb (right)"
     data = json.loads(json.dumps(result.to_dict(limit=2)))
     assert list(data) == [
+        "tpmap_version",
+        "schema_version",
+        "output",
         "query",
         "reading",
         "candidates",

@@ -241,7 +241,7 @@ def test_urgency_is_checked_where_it_is_written(tmp_path: Path) -> None:
     unknown = "conditions:\n  - id: loud\n    name: Loud\n    red_flag: Check it.\n    urgency: today\n"
     unknown += "    sources: [{source: hand_made}]\n"
     (found,) = problems(tmp_path, unknown)
-    assert found.startswith("5:14: conditions[0].urgency: Input should be 'emergency', 'same_day' or 'soon'")
+    assert found == "5:14: conditions[0].urgency: must be one of 'emergency', 'same_day' or 'soon' (got 'today')"
     alone = "conditions:\n  - id: quiet\n    name: Quiet\n    urgency: soon\n"
     assert problems(tmp_path, alone) == ["4:14: conditions[0].urgency: urgency needs a red_flag note to rank"]
     assert problems(tmp_path, unknown.replace("today", "same_day")) == []

@@ -119,6 +119,9 @@ def test_cli_json_matches_the_function(capsys: pytest.CaptureFixture[str]) -> No
     shown = json.loads(capsys.readouterr().out)
     assert shown["counts"]["muscles"] >= 5
     assert set(shown) == {
+        "tpmap_version",
+        "schema_version",
+        "output",
         "counts",
         "by_area",
         "sensations",

@@ -1,17 +1,22 @@
-"""The consistency rules every catalogue obeys, however it is built.
+"""The consistency rules every catalogue obeys, however it is built, and the plain words of each broken rule.
 
 Every id points at a record that exists, the regions form one tree, names identify one muscle, and zones do
 not repeat. :func:`consistency_problems` checks them over tables of records and reports each broken rule
 through a *locator*, so the loader can point at file:line:column while a catalogue built in Python names the
-entry and field.
+entry and field. An unknown id comes with the close matches among the ids *and* the names people use
+(``wrist_thumb_side`` suggests ``radial_wrist``, the thumb side of the wrist). :func:`schema_message` says
+what a record's field rule wants, in plain words rather than the validator's.
+
+>>> schema_message({"type": "too_short", "loc": ("sources",), "msg": "", "input": (), "ctx": {"min_length": 1}})
+'needs at least 1 item (the list is empty)'
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from typing import Any
 
-from ..errors import Problem
+from ..errors import Problem, shown
 from .text import close_matches
 
 FieldPath = tuple[str | int, ...]
@@ -61,23 +66,47 @@ def unlocated(section: str, ident: str, field: FieldPath, message: str) -> Probl
     return Problem("<catalogue>", 0, 0, path, message)
 
 
-def suggestion(name: str, known: Mapping[str, Any] | list[str]) -> str:
-    """``"; did you mean: a, b?"`` for the close matches of ``name``, or nothing."""
-    matches = close_matches(name, list(known), limit=3)
+def suggestion(
+    name: str, known: Mapping[str, Any] | list[str], names: Mapping[str, Iterable[str]] | None = None
+) -> str:
+    """``"; did you mean: a, b?"`` for the close matches of ``name`` (among ``names`` too), or nothing."""
+    matches = close_matches(name, list(known), limit=3, names=names)
     return f"; did you mean: {', '.join(matches)}?" if matches else ""
 
 
-def consistency_problems(tables: Tables, locate: Locator = unlocated) -> Iterator[Problem]:
-    """Every id that points nowhere, the region tree's shape, and names that clash."""
+def other_names(records: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
+    """The names people use for each record besides its id: its name, aliases and lay terms."""
+    found: dict[str, tuple[str, ...]] = {}
+    for ident, record in records.items():
+        name = getattr(record, "name", None)
+        more = (*getattr(record, "aliases", ()), *getattr(record, "terms", ()))
+        found[ident] = (name, *more) if isinstance(name, str) else more
+    return found
+
+
+def consistency_problems(
+    tables: Tables, locate: Locator = unlocated, *, invalid: Mapping[str, Collection[str]] | None = None
+) -> Iterator[Problem]:
+    """Every id that points nowhere, the region tree's shape, and names that clash.
+
+    ``invalid`` holds, by section, the ids of entries that were written but failed their own checks: a
+    reference to one of them is not reported again (the entry's own problems say what is wrong with it).
+    """
 
     unknown = 0
+    skipped = invalid or {}
+    names: dict[str, dict[str, tuple[str, ...]]] = {}
 
     def check(section: str, target: str, owner: tuple[str, str], field: FieldPath) -> Iterator[Problem]:
         nonlocal unknown
-        if target not in tables[section]:
+        if target not in tables[section] and target not in skipped.get(section, ()):
             unknown += 1
             # Close matches cost a scan of the section each: only the first problems, the ones listed, get them.
-            hint = suggestion(target, tables[section]) if unknown <= SUGGESTED_PROBLEMS else ""
+            hint = ""
+            if unknown <= SUGGESTED_PROBLEMS:
+                if section not in names:
+                    names[section] = other_names(tables[section])
+                hint = suggestion(target, tables[section], names[section])
             yield locate(*owner, field, f"unknown {entry_name(section)} {target!r}{hint}")
 
     regions = tables["regions"]
@@ -90,7 +119,7 @@ def consistency_problems(tables: Tables, locate: Locator = unlocated) -> Iterato
             if other == rid:
                 yield locate(*owner, ("adjacent", index), "a region cannot be adjacent to itself")
             yield from check("regions", other, owner, ("adjacent", index))
-    if regions and len(roots) != 1:
+    if regions and (len(roots) > 1 or (not roots and not skipped.get("regions"))):  # the root may be an invalid one
         rid = roots[1] if len(roots) > 1 else next(iter(regions))
         yield locate("regions", rid, ("parent",), f"the region tree needs exactly one root; found {roots or 'none'}")
     yield from _cycle_problems(regions, locate)
@@ -110,6 +139,11 @@ def consistency_problems(tables: Tables, locate: Locator = unlocated) -> Iterato
             for z, rid in enumerate(tp.spillover):
                 if rid in tp.essential:
                     yield locate(*owner, (*base, "spillover", z), f"{rid!r} is already in the essential zone")
+            view, where = tp.position and tp.position.view, regions.get(tp.location.region)
+            if view and where is not None and view not in where.views:  # else it would be marked in another view
+                drawn = f"in the {' or '.join(where.views)} view" if where.views else "in no view"
+                message = f"{where.id!r} is drawn {drawn}, not the {view} view"
+                yield locate(*owner, (*base, "position", "view"), message)
         for section in ("conditions", "movements", "aggravators"):
             for index, ident in enumerate(getattr(muscle, section)):
                 yield from check(section, ident, owner, (section, index))
@@ -258,3 +292,78 @@ def _name_clashes(muscles: Mapping[str, Any], locate: Locator) -> Iterator[Probl
             other = owner.setdefault(name.casefold(), mid)
             if other != mid:
                 yield locate("muscles", mid, field, f"name {name!r} already names muscle {other!r}")
+
+
+# What each pattern of the record types asks for, in the words of someone writing a catalogue file.
+_PATTERNS = {
+    r"^[a-z][a-z0-9_]*$": "must be an id: lower-case letters, digits and underscores, starting with a letter "
+    "(like 'lateral_elbow')",
+    r"^(C[1-8]|T(1[0-2]|[1-9])|L[1-5]|S[1-5])$": "must be a spinal root such as C5, T4, L2 or S1",
+    r"^https?://\S+$": "must be a web address starting with http:// or https://, without spaces",
+    r"^UBERON:\d{7}$": "must be an UBERON id: 'UBERON:' and seven digits",
+    r"^FMA:\d+$": "must be an FMA id: 'FMA:' and digits",
+}
+_KINDS = {
+    "string_type": "must be text",
+    "int_type": "must be a whole number",
+    "int_parsing": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "float_type": "must be a number",
+    "float_parsing": "must be a number",
+    "bool_type": "must be true or false",
+    "bool_parsing": "must be true or false",
+    "tuple_type": "must be a list (write [a, b], or [a] for one)",
+    "list_type": "must be a list (write [a, b], or [a] for one)",
+    "dict_type": "must be a mapping of names to values",
+    "model_type": "must be a mapping of fields",
+    "model_attributes_type": "must be a mapping of fields",
+    "missing": "required field is missing",
+    "extra_forbidden": "unknown field",
+}
+
+
+def schema_message(error: Mapping[str, Any]) -> str:
+    """What a field's rule wants, in plain words, for one error of a record's validation (pydantic's
+    ``ValidationError.errors()``), with the value written when there is one.
+
+    >>> schema_message({"type": "literal_error", "loc": ("side",), "msg": "", "input": "sam",
+    ...                 "ctx": {"expected": "'same', 'both' or 'opposite'"}})
+    "must be one of 'same', 'both' or 'opposite'; did you mean: same? (got 'sam')"
+    """
+    kind = str(error["type"])
+    context = error.get("ctx") or {}
+    value = error.get("input")
+    if kind == "missing":
+        return _KINDS[kind]
+    if kind == "literal_error":
+        expected = str(context.get("expected", ""))
+        choices = [part.strip(" '") for part in expected.replace(" or ", ", ").split(",")]
+        hint = suggestion(value, choices) if isinstance(value, str) else ""
+        message = f"must be one of {expected}{hint}"
+    elif kind == "string_pattern_mismatch":
+        message = _PATTERNS.get(str(context.get("pattern")), "is not written in the expected form")
+    elif kind == "too_short":
+        least = context.get("min_length", 1)
+        message = f"needs at least {least} item{'s' if least != 1 else ''} (the list is empty)"
+        if context.get("actual_length"):
+            message = f"needs at least {least} items (it has {context['actual_length']})"
+    elif kind == "string_too_short":
+        message = "must not be empty"
+    elif kind == "too_long":
+        message = f"may hold at most {context.get('max_length')} items"
+    elif kind == "string_too_long":
+        message = f"is too long: at most {context.get('max_length')} characters"
+    elif kind in ("greater_than_equal", "greater_than"):
+        bound = context.get("ge", context.get("gt"))
+        message = f"must be {'at least' if kind == 'greater_than_equal' else 'more than'} {bound}"
+    elif kind in ("less_than_equal", "less_than"):
+        bound = context.get("le", context.get("lt"))
+        message = f"must be {'at most' if kind == 'less_than_equal' else 'less than'} {bound}"
+    else:
+        message = _KINDS.get(kind) or str(error.get("msg", "is not valid")).lower()
+    if ("input" not in error) or kind in ("too_short", "string_too_short"):  # the message says what was written
+        return message
+    message += f" (got {'nothing' if value is None else shown(value)})"
+    if isinstance(value, bool) and kind != "bool_type":
+        message += "; YAML reads yes/no/on/off as true/false, so put the word in quotes"
+    return message

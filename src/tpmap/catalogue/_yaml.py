@@ -15,7 +15,9 @@ bounded whatever the file holds:
 - at most :data:`MAX_PROBLEMS` problems are listed per file; the rest are counted ("and N more").
 
 Every problem comes back as a :class:`~tpmap.errors.Problem` with line and column; the reader never raises
-for bad input.
+for bad input. A clean file is read in one quick pass that keeps no positions; they are worked out from the
+text the first time one is asked for (a problem found later, by the record checks). A file with any problem,
+or anything unusual, is read again by the careful pass, which keeps every position and names each problem.
 
 >>> doc = read_yaml_text("a: 1\\nb: [x, y]\\n", "demo.yaml")
 >>> doc.data, doc.position(("b", 1)), doc.key_position(("b",)), doc.problems
@@ -169,6 +171,8 @@ class YamlDocument:
     spots: _Spot | _Position | None = field(default=None, repr=False, compare=False)
     unlisted: int = 0
     """How many more problems the file has than ``problems`` lists (see :data:`MAX_PROBLEMS`)."""
+    source: str | None = field(default=None, repr=False, compare=False)
+    """The text of a file read without positions, kept until they are first asked for."""
 
     def position(self, path: FieldPath) -> tuple[int, int]:
         """The (line, column) of the value at ``path``, or of its nearest ancestor that has one."""
@@ -187,9 +191,18 @@ class YamlDocument:
         line, column = self.key_position(path) if at_key else self.position(path)
         return Problem(self.file, line, column, format_path(path), message)
 
+    def _spots(self) -> _Spot | _Position | None:
+        """Where every value is: read again from the text with positions the first time they are needed."""
+        if self.spots is None and self.source is not None:
+            builder = _Builder(self.file, ProblemList())
+            builder.build(self.source)
+            object.__setattr__(self, "spots", builder.root)  # a cache: the document's data do not change
+            object.__setattr__(self, "source", None)
+        return self.spots
+
     def _walk(self, path: FieldPath) -> tuple[_Position, _Spot | None, bool]:
         """The position of ``path`` or of its nearest ancestor, the spot holding it, and whether it was found."""
-        spot = self.spots
+        spot = self._spots()
         parent: _Spot | None = None
         for part in path:
             if not isinstance(spot, _Spot):
@@ -286,6 +299,9 @@ def read_yaml_text(text: str, name: str = "<string>") -> YamlDocument:
         problems.add(Problem(name, line, column, "", f"{_describe(match.group())} is not allowed in a catalogue file"))
     if problems:
         return YamlDocument(name, None, problems.kept(), unlisted=problems.unlisted())
+    data = _Builder(name, problems).build_quickly(text)
+    if data is not _UNUSUAL:
+        return YamlDocument(name, data, (), source=text)
     builder = _Builder(name, problems)
     data = builder.build(text)
     return YamlDocument(name, data, problems.kept(), builder.root, problems.unlisted())
@@ -333,6 +349,8 @@ _SKIP = "\x00skip"
 """A mapping key that was refused: its value is read (to keep the parser in step) and dropped."""
 _DROPPED = object()
 """What a refused key is read as."""
+_UNUSUAL = object()
+"""What the quick pass returns for a file it leaves to the careful one (a problem, or anything out of the way)."""
 
 
 class _Builder:
@@ -397,6 +415,88 @@ class _Builder:
             parser.dispose()
             self.loader.dispose()
         return None if self.refused else self.data
+
+    def build_quickly(self, text: str) -> Any:
+        """The document's data, read in one pass that keeps no positions; :data:`_UNUSUAL` as soon as anything
+        would be a problem or needs care (an anchor, an alias, a tag, a merge or repeated key, a limit crossed,
+        a second document, a value that cannot be read), for :meth:`build` to read again and report.
+
+        Only plain lists, mappings with text keys and the safe scalars pass, so the data are those
+        :meth:`build` returns for the same text.
+        """
+        scalar_event, mapping_start, sequence_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+        ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+        containers: list[dict[str, Any] | list[Any]] = []
+        keys: list[str | None] = []  # per open mapping, its key waiting for a value
+        data: Any = {}
+        documents = values = 0
+        plain = self._plain
+        parser = _Loader(text)
+        try:
+            while (event := parser.get_event()) is not None:  # type: ignore[no-untyped-call]
+                kind = type(event)
+                if kind is scalar_event:
+                    values += 1
+                    if event.anchor is not None or event.tag not in (None, "!") or values > MAX_VALUES:
+                        return _UNUSUAL
+                    value = event.value
+                    if event.implicit[0]:  # plain (unquoted): its type is read from its text
+                        if not containers and value == "":
+                            continue  # an empty document ("---" alone) is an empty catalogue file
+                        known = plain.get(value)
+                        if known is None:
+                            tag = self._resolve(value)
+                            if tag == _MERGE or (tag != _STR and tag not in _SCALAR_TAGS):
+                                return _UNUSUAL
+                            node = yaml.ScalarNode(tag, value, None, None, event.style)
+                            built = value if tag == _STR else self.loader.yaml_constructors[tag](self.loader, node)
+                            known = (tag, built)
+                            if len(plain) < 10_000:
+                                plain[value] = known
+                        value = known[1]
+                elif kind is mapping_start or kind is sequence_start:
+                    values += 1
+                    if event.anchor is not None or event.tag not in _COLLECTION_TAGS:
+                        return _UNUSUAL
+                    if len(containers) >= MAX_DEPTH or values > MAX_VALUES:
+                        return _UNUSUAL
+                    value = {} if kind is mapping_start else []
+                elif kind in ends:
+                    containers.pop()
+                    keys.pop()
+                    continue
+                elif kind is yaml.DocumentStartEvent:
+                    documents += 1
+                    if documents > 1:
+                        return _UNUSUAL
+                    continue
+                elif kind is yaml.AliasEvent:
+                    return _UNUSUAL
+                else:  # the stream's start and end, and a document's end
+                    continue
+                if containers:
+                    parent = containers[-1]
+                    if isinstance(parent, list):
+                        parent.append(value)
+                    elif (key := keys[-1]) is None:
+                        if type(value) is not str or value in parent:
+                            return _UNUSUAL  # a key that is not text, or is repeated
+                        keys[-1] = value
+                        continue
+                    else:
+                        parent[key] = value
+                        keys[-1] = None
+                else:
+                    data = value
+                if kind is not scalar_event:
+                    containers.append(value)
+                    keys.append(None)
+        except (yaml.YAMLError, ValueError, OverflowError):
+            return _UNUSUAL
+        finally:
+            parser.dispose()
+            self.loader.dispose()
+        return data
 
     def _refuse(self, event: yaml.Event, stack: list[_Frame], message: str) -> None:
         """Stop reading at ``event``: a limit that keeps the work bounded was crossed there."""

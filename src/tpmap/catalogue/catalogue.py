@@ -28,6 +28,7 @@ from ..errors import AmbiguousNameError, CatalogueError, UnknownNameError, wrong
 from ._checks import Locator, consistency_problems, entry_name, unlocated
 from ._graph import build_graph
 from .export import catalogue_yaml, write_catalogue_files
+from .overlay import Change
 from .records import (
     Aggravator,
     Condition,
@@ -44,12 +45,25 @@ from .records import (
     ZoneKind,
     referred_sides,
 )
+from .tables import Table, table_frame
 from .text import close_matches, normalise
 
 __all__ = ["Catalogue", "Zone"]
 
 R = TypeVar("R", Source, Region, Muscle, Condition, Movement, Aggravator)
 _Entry = Source | Region | Condition | Movement | Aggravator | Muscle | PainGuide | PrevalenceStudy | MuscleGroup
+_SECTIONS = (
+    "sources",
+    "regions",
+    "conditions",
+    "movements",
+    "aggravators",
+    "muscles",
+    "pain_guides",
+    "prevalence",
+    "groups",
+)
+"""The record tables of a catalogue, in the order they are built."""
 
 
 @dataclass(frozen=True, order=True)
@@ -94,6 +108,11 @@ class Catalogue:
     """Per study, the share of a condition's patients with trigger points in each muscle examined."""
     groups: Mapping[str, MuscleGroup]
     """Muscles named together ("hamstrings"): see :meth:`muscles_named`."""
+    changes: tuple[Change, ...] = ()
+    """What overlay files and plug-ins did to entries, in load order: each entry added, replaced as a whole (with
+    the fields that are gone), or edited (with each edit); empty for the shipped catalogue."""
+    plugins: tuple[str, ...] = ()
+    """The catalogue plug-ins merged in, in load order (``load_catalogue(plugins=True)``)."""
     _children: Mapping[str, tuple[str, ...]]
     _preorder: tuple[str, ...]
     _enter: Mapping[str, int]
@@ -119,8 +138,12 @@ class Catalogue:
         prevalence: Iterable[PrevalenceStudy] = (),
         groups: Iterable[MuscleGroup] = (),
         locate: Locator = unlocated,
+        changes: Iterable[Change] = (),
+        plugins: Iterable[str] = (),
     ) -> None:
-        """Build a catalogue from records; ``locate`` says where a problem lies (the loader gives positions)."""
+        """Build a catalogue from records; ``locate`` says where a problem lies (the loader gives positions), and
+        ``changes`` and ``plugins`` what overlays and plug-ins did (the loader records them)."""
+        made, merged = _overlay_origin(changes, plugins)
         given: tuple[tuple[str, type[_Entry], Iterable[_Entry]], ...] = (
             ("sources", Source, sources),
             ("regions", Region, regions),
@@ -153,6 +176,8 @@ class Catalogue:
         for section, table in tables.items():
             object.__setattr__(self, section, MappingProxyType(table))
         self._index()
+        self._set("changes", made)
+        self._set("plugins", merged)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"a Catalogue cannot be changed (tried to set {name!r}); build a new one")
@@ -162,6 +187,21 @@ class Catalogue:
 
     def _set(self, name: str, value: object) -> None:
         object.__setattr__(self, name, value)
+
+    def __getstate__(self) -> dict[str, dict[str, Any]]:
+        """The records, section by section: what a pickle of a catalogue holds (worker processes, the cache of
+        the shipped catalogue). Tables built from them (the hierarchy, the names, the graph) are rebuilt."""
+        state = {section: dict(getattr(self, section)) for section in _SECTIONS}
+        return {**state, "_origin": {"changes": self.changes, "plugins": self.plugins}}
+
+    def __setstate__(self, state: dict[str, dict[str, Any]]) -> None:
+        # The records were consistent when pickled, so only the tables built from them are rebuilt.
+        for section in _SECTIONS:
+            self._set(section, MappingProxyType(dict(state[section])))
+        self._index()
+        origin = state.get("_origin", {})  # what overlays and plug-ins did travels with the records
+        self._set("changes", tuple(origin.get("changes", ())))
+        self._set("plugins", tuple(origin.get("plugins", ())))
 
     def _index(self) -> None:
         """The hierarchy, adjacency, zone and name tables, each built once in time linear in its size."""
@@ -247,6 +287,12 @@ class Catalogue:
             CatalogueError: a file exists (without ``force``) or cannot be written.
         """
         return write_catalogue_files(self, folder, force=force)
+
+    def to_dataframe(self, table: Table = "muscles") -> Any:
+        """A pandas DataFrame of ``table`` (needs the ``pandas`` extra): ``muscles`` (one row per muscle),
+        ``zones`` (one row per zone of each trigger point) or ``regions``; the columns are listed in
+        ``catalogue.tables``. Raises ``MissingExtraError`` without pandas, saying how to install it."""
+        return table_frame(table, self.muscles, self.regions)
 
     # ------------------------------------------------------------------------------------------ graph
 
@@ -409,6 +455,22 @@ class Catalogue:
     def condition_names(self) -> Mapping[str, str]:
         """Every normalised condition name and alias, mapped to its condition id."""
         return self._condition_names
+
+
+def _overlay_origin(changes: object, plugins: object) -> tuple[tuple[Change, ...], tuple[str, ...]]:
+    """The changes and plug-in names a catalogue is built with, checked before any work is done."""
+    if isinstance(changes, str | bytes) or not isinstance(changes, Iterable):
+        raise wrong_type("changes", "a list of Change records", changes)
+    if isinstance(plugins, str | bytes) or not isinstance(plugins, Iterable):
+        raise wrong_type("plugins", "a list of plug-in names", plugins)
+    made, merged = tuple(changes), tuple(plugins)
+    for change in made:
+        if not isinstance(change, Change):
+            raise wrong_type("changes", "a list of Change records", change)
+    for name in merged:
+        if not isinstance(name, str):
+            raise wrong_type("plugins", "a list of plug-in names", name)
+    return made, merged
 
 
 def _name_index(entries: Iterable[tuple[str, tuple[str, ...]]]) -> Mapping[str, str]:

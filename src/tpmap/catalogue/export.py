@@ -30,8 +30,9 @@ from .records import CatalogueFile
 
 __all__ = ["SECTION_ORDER", "catalogue_yaml", "write_catalogue_files", "write_text"]
 
-SECTION_ORDER: tuple[str, ...] = tuple(CatalogueFile.model_fields)
-"""The sections of a catalogue file, in the order they are written (sources first, so citations come first)."""
+SECTION_ORDER: tuple[str, ...] = tuple(name for name in CatalogueFile.model_fields if name != "edits")
+"""The sections of a catalogue file, in the order they are written (sources first, so citations come first);
+``edits`` is not one of them: a loaded catalogue's edits are already applied to its entries."""
 
 
 class _Dumper(yaml.SafeDumper):

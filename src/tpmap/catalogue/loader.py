@@ -1,9 +1,12 @@
 """Load catalogue files: read safely, validate every entry, merge overlays, check every reference.
 
-A catalogue is the union of its files. The shipped files come first; each user overlay then adds entries or
-replaces a shipped entry with the same id, in memory only (files are never written). Every problem in every
-file is collected and raised together as one :class:`~tpmap.errors.CatalogueError`, each with
-file:line:column and the field path (a misspelt field at its key); past the first
+A catalogue is the union of its files. The shipped files come first, then the installed plug-ins' files when
+asked for (:mod:`.plugins`), then the user's overlays; each adds entries, replaces an entry with the same id,
+or edits some fields of one (:mod:`.overlay`), in memory only (files are never written), and the catalogue
+records what each did. Every problem in every file is collected in one pass (unreadable YAML, fields, duplicate
+ids and references, those of entries with other problems included) and raised together as one
+:class:`~tpmap.errors.CatalogueError`, each with file:line:column and the field path (a misspelt field at its
+key), in plain words; past the first
 :data:`~tpmap.catalogue._yaml.MAX_PROBLEMS` of a file, problems are only counted ("and N more"), so a broken
 file costs no more time or memory than a short one. The shipped catalogue is read once per process and
 shared: a catalogue never changes, so every caller can hold the same one.
@@ -15,23 +18,31 @@ shared: a catalogue never changes, so every caller can hold the same one.
 
 from __future__ import annotations
 
+import copy
 import threading
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from os import PathLike
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic.version import VERSION as PYDANTIC_VERSION
 
+from .._version import __version__
 from ..errors import CatalogueError, Problem, shown, wrong_type
-from ._checks import FieldPath, entry_name, suggestion
+from ._cache import cache_folder, cache_key, read_cached, write_cached
+from ._checks import FieldPath, consistency_problems, entry_name, other_names, schema_message, suggestion
 from ._yaml import ProblemList, YamlDocument, read_yaml_file
 from .catalogue import Catalogue
+from .overlay import Change, ChangeKind, apply_edit, edit_target, replaced_details
+from .plugins import Plugin, find_plugins
 from .records import (
+    EDIT_TARGETS,
     Aggravator,
     CatalogueFile,
     Condition,
+    Edit,
     GuideEntry,
     Innervation,
     Location,
@@ -97,40 +108,65 @@ def shipped_paths() -> tuple[Path, ...]:
     return tuple(folder / name for name in SHIPPED_FILES)
 
 
-def load_catalogue(*overlays: PathArg) -> Catalogue:
-    """The shipped catalogue, with any user overlay files merged over it by id.
+def load_catalogue(*overlays: PathArg, plugins: bool = False) -> Catalogue:
+    """The shipped catalogue, with any installed plug-ins and user overlay files merged over it.
 
     Args:
         *overlays: YAML catalogue files of your own. An entry whose id is already in the catalogue replaces
-            that entry as a whole; a new id adds an entry. Later files win over earlier ones.
+            that entry as a whole (the catalogue's :attr:`~tpmap.Catalogue.changes` say so, with the fields that
+            are gone); a new id adds an entry; an entry of ``edits`` changes some fields of an entry and keeps the
+            rest. Later files win over earlier ones.
+        plugins: Merge the installed catalogue plug-ins (entry-point group ``tpmap.catalogues``) first, in the
+            order of their names (:attr:`~tpmap.Catalogue.plugins` names them).
 
     Raises:
-        CatalogueError: listing every problem in every file, each with file:line:column and the field.
+        CatalogueError: listing every problem in every file, each with file:line:column and the field; or
+            naming a plug-in that cannot be loaded.
         ArgumentTypeError: an overlay is not a path.
     """
     paths = _paths(overlays, "overlays")
-    if not paths:
+    found = _plugins(plugins)
+    if not paths and not found:
         return _shipped()
-    return load_files(paths, with_shipped=True)
+    return _built(paths, True, found)
 
 
-def load_files(paths: Iterable[PathArg] | PathArg, *, with_shipped: bool = False) -> Catalogue:
-    """A catalogue made of exactly ``paths`` (plus the shipped files first if ``with_shipped``).
+def load_files(paths: Iterable[PathArg] | PathArg, *, with_shipped: bool = False, plugins: bool = False) -> Catalogue:
+    """A catalogue made of exactly ``paths`` (plus the shipped files first if ``with_shipped``, and the installed
+    plug-ins' files after them if ``plugins``).
 
     ``paths`` is one path or several.
     """
-    catalogue, problems = _load(_paths(paths, "paths"), with_shipped)
-    if problems or catalogue is None:
-        raise CatalogueError(problems)
-    return catalogue
+    return _built(_paths(paths, "paths"), with_shipped, _plugins(plugins))
 
 
-def check_files(paths: Iterable[PathArg] | PathArg, *, with_shipped: bool = True) -> tuple[Problem, ...]:
-    """Every problem in ``paths`` (one path or several) read as overlays on the shipped catalogue (or alone).
+def check_files(
+    paths: Iterable[PathArg] | PathArg, *, with_shipped: bool = True, plugins: bool = False
+) -> tuple[Problem, ...]:
+    """Every problem in ``paths`` (one path or several) read as overlays on the shipped catalogue (or alone),
+    with the installed plug-ins if ``plugins``: unreadable YAML, fields, duplicates and references, in one run.
 
     Returns an empty tuple when there is none.
     """
-    return _load(_paths(paths, "paths"), with_shipped)[1]
+    paths = _paths(paths, "paths")
+    try:
+        found = _plugins(plugins)
+    except CatalogueError as exc:
+        return exc.problems
+    return _load(paths, with_shipped, found)[1]
+
+
+def _plugins(wanted: object) -> tuple[Plugin, ...]:
+    if not isinstance(wanted, bool):
+        raise wrong_type("plugins", "True or False", wanted)
+    return find_plugins() if wanted else ()
+
+
+def _built(paths: tuple[Path, ...], with_shipped: bool, plugins: tuple[Plugin, ...]) -> Catalogue:
+    catalogue, problems = _load(paths, with_shipped, plugins)
+    if problems or catalogue is None:
+        raise CatalogueError(problems)
+    return catalogue
 
 
 _SHIPPED_LOCK = threading.Lock()
@@ -147,12 +183,31 @@ def _shipped() -> Catalogue:
     with _SHIPPED_LOCK:
         cached = _SHIPPED.get(key)
         if cached is None:
-            catalogue, problems = _load((), True)
-            if problems or catalogue is None:
-                raise CatalogueError(problems)
+            catalogue = _from_disk_cache()
             _SHIPPED.clear()
             cached = _SHIPPED[key] = catalogue
         return cached
+
+
+def _from_disk_cache() -> Catalogue:
+    """The shipped catalogue from the cache folder that processes share (see :mod:`._cache`), read from its
+    files and written there when the cache holds none for these files, this code and these versions."""
+    folder = cache_folder()
+    key = ""
+    if folder is not None:
+        try:
+            code = sorted(Path(__file__).parent.glob("*.py"))  # the code that reads and checks the files
+            key = cache_key(__version__, PYDANTIC_VERSION, files=(*shipped_paths(), *code))
+        except OSError:  # a file that cannot be read: the load below says which
+            folder = None
+    cached = read_cached("catalogue", key, folder)
+    if isinstance(cached, Catalogue):
+        return cached
+    catalogue, problems = _load((), True)
+    if problems or catalogue is None:
+        raise CatalogueError(problems)
+    write_cached("catalogue", key, catalogue, folder)
+    return catalogue
 
 
 def _file_key(path: Path) -> tuple[Path, int, int]:
@@ -192,20 +247,62 @@ class _Origin:
         return self.document.problem((*self.path, *field), message, at_key=at_key)
 
 
+@dataclass(frozen=True)
+class _EditedOrigin:
+    """Where an edited entry was written: a field an edit gave is located in the edit, any other in the entry."""
+
+    base: _Origin | _EditedOrigin
+    edit: _Origin
+    moved: tuple[tuple[FieldPath, FieldPath], ...]
+    """Each path in the edited entry that the edit wrote, and where in the edit it is written."""
+
+    @property
+    def document(self) -> YamlDocument:
+        return self.base.document
+
+    @property
+    def path(self) -> FieldPath:
+        return self.base.path
+
+    def problem(self, field: FieldPath, message: str, *, at_key: bool = False) -> Problem:
+        for inside, written in self.moved:
+            if field[: len(inside)] == inside:
+                return self.edit.problem((*written, *field[len(inside) :]), message, at_key=at_key)
+        return self.base.problem(field, message, at_key=at_key)
+
+
 def _display_name(path: Path, shipped: bool) -> str:
     return f"data/{path.name}" if shipped else str(path)
 
 
-def _load(paths: tuple[Path, ...], with_shipped: bool) -> tuple[Catalogue | None, tuple[Problem, ...]]:
+def _load(
+    paths: tuple[Path, ...], with_shipped: bool, plugins: tuple[Plugin, ...] = ()
+) -> tuple[Catalogue | None, tuple[Problem, ...]]:
+    """The catalogue of the shipped files (if ``with_shipped``), the plug-ins' files and ``paths``, in that order,
+    or every problem of all of them: reading, fields, duplicates and references, found in one pass.
+
+    The catalogue's ``changes`` record what each file did to the entries of the files before it, from the first
+    file after the shipped ones (or, without them, after the first file).
+    """
     problems = ProblemList()  # the first few per file, and a count of the rest: time and memory stay bounded
-    entries: dict[str, dict[str, tuple[Any, _Origin]]] = {section: {} for section in SECTIONS}
+    entries: dict[str, dict[str, tuple[Any, _Origin | _EditedOrigin]]] = {section: {} for section in SECTIONS}
     files = [(path, True) for path in shipped_paths()] if with_shipped else []
+    files += [(path, False) for plugin in plugins for path in plugin.files]
     files += [(path, False) for path in paths]
+    # A plug-in's file is named with its plug-in, in problems ("plug-in clinic: /path/clinic.yaml") and changes.
+    plugin_of = {_display_name(path, False): plugin.name for plugin in plugins for path in plugin.files}
     order: dict[str, int] = {}
-    for path, shipped in files:
+    changes: list[Change] = []
+    documents: list[YamlDocument] = []
+    base = sum(shipped for _, shipped in files) if with_shipped else 1  # the files the others change
+    for index, (path, shipped) in enumerate(files):
         document, valid = _read_entries(path, shipped, problems)
         order.setdefault(document.file, len(order))
+        documents.append(document)
         for section, record, origin in valid:
+            if section == "edits":
+                _edit(record, origin, entries, problems, changes, plugin_of.get(document.file, ""), documents)
+                continue
             table = entries[section]
             previous = table.get(record.id)
             if previous is not None and (shipped or previous[1].document is document):
@@ -217,16 +314,32 @@ def _load(paths: tuple[Path, ...], with_shipped: bool) -> tuple[Catalogue | None
                         f"(also at {previous[1].document.file}:{first[0]}:{first[1]})",
                     )
                 )
+                # Kept under another key, only so that its own references are checked too (no catalogue is built).
+                again = next(key for n in range(2, len(table) + 3) if (key := f"{record.id} (again {n})") not in table)
+                table[again] = (record, origin)
                 continue
+            if index >= base:  # said, so that no field of a replaced entry is lost unnoticed
+                details = () if previous is None else replaced_details(previous[0], record, previous[1].document.file)
+                kind: ChangeKind = "replaced" if previous else "added"
+                changes.append(
+                    Change(document.file, section, record.id, kind, details, plugin_of.get(document.file, ""))
+                )
             table[record.id] = (record, origin)  # an overlay replaces a shipped entry with the same id
+
+    def locate(section: str, ident: str, field: FieldPath, message: str) -> Problem:
+        return entries[section][ident][1].problem(field, message)
+
     catalogue: Catalogue | None = None
-    if not problems:
-
-        def locate(section: str, ident: str, field: FieldPath, message: str) -> Problem:
-            return entries[section][ident][1].problem(field, message)
-
+    records = {section: [record for record, _ in table.values()] for section, table in entries.items()}
+    if problems:
+        if all(document.data is not None for document in documents):  # the references of every file can be read
+            invalid = {section: _written_ids(documents, section) - table.keys() for section, table in entries.items()}
+            tables = {
+                section: {key: record for key, (record, _) in table.items()} for section, table in entries.items()
+            }
+            problems.extend(consistency_problems(tables, locate, invalid=invalid))
+    else:
         try:
-            records = {section: [record for record, _ in table.values()] for section, table in entries.items()}
             catalogue = Catalogue(
                 sources=records["sources"],
                 regions=records["regions"],
@@ -238,12 +351,60 @@ def _load(paths: tuple[Path, ...], with_shipped: bool) -> tuple[Catalogue | None
                 prevalence=records["prevalence"],
                 groups=records["groups"],
                 locate=locate,
+                changes=changes,
+                plugins=[plugin.name for plugin in plugins],
             )
         except CatalogueError as exc:
             problems.extend(exc.problems)
     if problems:
-        return None, problems.listed(order)
+        listed = problems.listed(order)
+        return None, tuple(
+            replace(p, file=f"plug-in {plugin_of[p.file]}: {p.file}") if p.file in plugin_of else p for p in listed
+        )
     return catalogue, ()
+
+
+def _edit(
+    edit: Edit,
+    origin: _Origin,
+    entries: dict[str, dict[str, tuple[Any, _Origin | _EditedOrigin]]],
+    problems: ProblemList,
+    changes: list[Change],
+    plugin: str,
+    documents: list[YamlDocument],
+) -> None:
+    """Apply one entry of ``edits`` to the entry it names as the files so far left it; problems where written."""
+    target = edit_target(edit)
+    if target is None:
+        keys = ", ".join(f"{key}:" for key in EDIT_TARGETS)
+        problems.add(origin.problem((), f"an edit names exactly one entry, with one of {keys}"))
+        return
+    section, ident = target
+    found = entries[section].get(ident)
+    if found is None and ident in _written_ids(documents, section):
+        return  # the entry is written but has problems of its own, reported where it is written
+    if found is None:
+        hint = suggestion(ident, entries[section], other_names({k: v[0] for k, v in entries[section].items()}))
+        key = next(key for key in EDIT_TARGETS if getattr(edit, key) is not None)
+        message = f"no {entry_name(section)} {ident!r} to edit{hint}"
+        problems.add(origin.problem((key,), message))
+        return
+    result = apply_edit(found[0], edit)
+    if result.errors:
+        _validation_problems(result.errors, origin, problems)
+        return
+    entries[section][ident] = (result.record, _EditedOrigin(found[1], origin, result.moved))
+    changes.append(Change(origin.document.file, section, ident, "edited", result.details, plugin))
+
+
+def _written_ids(documents: list[YamlDocument], section: str) -> set[str]:
+    """The ids written in ``section`` of any of ``documents``, valid or not."""
+    ids: set[str] = set()
+    for document in documents:
+        items = document.data.get(section) if isinstance(document.data, dict) else None
+        if isinstance(items, list):
+            ids.update(item["id"] for item in items if isinstance(item, dict) and isinstance(item.get("id"), str))
+    return ids
 
 
 _ENTRIES_LOCK = threading.Lock()
@@ -266,11 +427,11 @@ def _read_entries(
             return cached
     document = read_yaml_file(path, _display_name(path, shipped))
     problems.add_document(document)
-    if document.problems:
+    if document.problems and document.data is None:  # unreadable; one read despite a problem is still checked
         return document, ()
     before = len(problems)
     valid = tuple(_validated_entries(document, problems))
-    if key is not None and len(problems) == before:
+    if key is not None and len(problems) == before and not document.problems:
         with _ENTRIES_LOCK:
             for stale in [k for k in _SHIPPED_ENTRIES if k[0] == path]:  # an older version of this file
                 del _SHIPPED_ENTRIES[stale]
@@ -285,10 +446,11 @@ def _validated_entries(document: YamlDocument, problems: ProblemList) -> Iterato
         problems.add(document.problem((), "a catalogue file must be a mapping of sections"))
         return
     for key in data:
-        if key not in SECTIONS:
-            hint = suggestion(str(key), list(SECTIONS))
+        if key not in SECTIONS and key != "edits":
+            hint = suggestion(str(key), [*SECTIONS, "edits"])
             problems.add(document.problem((key,), f"unknown section {key!r}{hint}", at_key=True))
-    for section, model in SECTIONS.items():
+    models: tuple[tuple[str, type[BaseModel]], ...] = (*SECTIONS.items(), ("edits", Edit))
+    for section, model in models:  # edits last: they change the entries before them
         if section not in data:
             continue
         items = data[section]
@@ -309,20 +471,84 @@ def _validated_entries(document: YamlDocument, problems: ProblemList) -> Iterato
             unknown = [key for key in item if key not in fields]
             for key in unknown:  # found here rather than by the validator, which would build an error for each
                 _add_unknown_field(origin, (key,), problems)
+            known = {key: item[key] for key in item if key in fields} if unknown else item
             try:
-                record = model.model_validate({key: item[key] for key in item if key in fields} if unknown else item)
+                record = model.model_validate(known)
             except ValidationError as exc:
                 _validation_problems(exc, origin, problems)
-                continue
-            if not unknown:
+                if section == "edits" or problems.full(document.file):
+                    continue
+                # Its problems are reported; what can be read of it still takes part in the checks of ids and
+                # references, so that one run finds every problem of the file.
+                record = _salvaged(model, known, exc)
+                if record is None:
+                    continue
+            if not unknown or section != "edits":  # an entry with an unknown field is reported, and still checked
                 yield section, record, origin
 
 
-def _validation_problems(exc: ValidationError, origin: _Origin, problems: ProblemList) -> None:
-    """Each field's problem, at its key when the field is unknown; once the file's list is full, only counted."""
+def _salvaged(model: type[BaseModel], item: dict[str, Any], failed: ValidationError) -> Any:
+    """The entry without the parts that failed (a list item, a field with a default; a choice made valid), so
+    that its id and references can be checked; None when a part it cannot do without failed (its id included).
+    Used only for an entry whose problems are already reported: a catalogue is never built from it."""
+    data = copy.deepcopy(item)
+    errors = failed.errors(include_url=False, include_input=False)
+    for _ in range(_SALVAGE_ROUNDS):
+        inside = {tuple(error["loc"][:-1]) for error in errors if len(error["loc"]) > 1}
+        for error in reversed(errors):  # later items first, so that leaving one out does not move the others
+            loc = tuple(error["loc"])
+            if error["type"] == "too_short" and any(path[: len(loc)] == loc for path in inside):
+                continue  # too short only because an item failed: the item is dealt with
+            if error["type"] == "missing" or not loc or loc[0] == "id":
+                return None
+            if loc[-1] == "[key]":  # a key of a table that is not an id: the pair is left out
+                loc = loc[:-1]
+            parent: Any = data
+            for part in loc[:-1]:
+                parent = _part(parent, part)
+            if isinstance(parent, list) and isinstance(loc[-1], int) and loc[-1] < len(parent):
+                del parent[loc[-1]]
+            elif isinstance(parent, dict) and loc[-1] in parent:
+                choices = str((error.get("ctx") or {}).get("expected", ""))
+                if error["type"] == "literal_error" and choices.startswith("'"):
+                    parent[loc[-1]] = choices.split("'")[1]  # a required choice cannot be left out: any will do
+                else:
+                    del parent[loc[-1]]
+            else:
+                return None
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            errors = exc.errors(include_url=False, include_input=False)
+    return None
+
+
+def _part(value: Any, key: str | int) -> Any:
+    """``value[key]`` if it is there, else None."""
+    if isinstance(value, dict):
+        return value.get(key)
+    if isinstance(value, list) and isinstance(key, int) and 0 <= key < len(value):
+        return value[key]
+    return None
+
+
+_SALVAGE_ROUNDS = 4
+"""Attempts to read what is left of an invalid entry: each leaves out what failed the attempt before."""
+
+
+def _validation_problems(
+    failed: ValidationError | Sequence[Mapping[str, Any]], origin: _Origin, problems: ProblemList
+) -> None:
+    """Each field's problem in plain words (at its key when the field is unknown); once the file's list is full,
+    only counted. ``failed`` is a record's validation error, or errors in its shape (an edit's)."""
     file = origin.document.file
-    errors = exc.errors(include_url=False, include_context=False, include_input=not problems.full(file))
-    failed_inside = {error["loc"][:-1] for error in errors if len(error["loc"]) > 1}
+    if isinstance(failed, ValidationError):
+        errors: Sequence[Mapping[str, Any]] = failed.errors(
+            include_url=False, include_context=True, include_input=not problems.full(file)
+        )
+    else:
+        errors = failed
+    failed_inside = {tuple(error["loc"][:-1]) for error in errors if len(error["loc"]) > 1}
     for error in errors:
         location: FieldPath = tuple(part for part in error["loc"] if isinstance(part, int | str))
         if error["type"] == "too_short" and any(loc[: len(location)] == location for loc in failed_inside):
@@ -333,13 +559,10 @@ def _validation_problems(exc: ValidationError, origin: _Origin, problems: Proble
         if error["type"] == "extra_forbidden":
             _add_unknown_field(origin, location, problems)
             continue
-        if error["type"] == "missing":
-            message = "required field is missing"
-        else:
-            message = f"{error['msg']} (got {shown(error.get('input'))})"
-            if isinstance(error.get("input"), bool):
-                message += "; YAML reads yes/no/on/off as true/false, so put the word in quotes"
-        problems.add(origin.problem(location, message))
+        if error["type"] in ("value_error", "unknown_field"):  # an edit's own problem, already in plain words
+            problems.add(origin.problem(location, str(error["msg"]), at_key=error["type"] == "unknown_field"))
+            continue
+        problems.add(origin.problem(location, schema_message(error)))
 
 
 def _add_unknown_field(origin: _Origin, location: FieldPath, problems: ProblemList) -> None:
@@ -348,4 +571,5 @@ def _add_unknown_field(origin: _Origin, location: FieldPath, problems: ProblemLi
         problems.count(origin.document.file)
         return
     name = str(location[-1]) if location else ""
-    problems.add(origin.problem(location, f"unknown field {name!r}{suggestion(name, _FIELD_NAMES)}", at_key=True))
+    known = list(Edit.model_fields) if origin.path[:1] == ("edits",) and len(location) == 1 else _FIELD_NAMES
+    problems.add(origin.problem(location, f"unknown field {name!r}{suggestion(name, known)}", at_key=True))

@@ -37,7 +37,8 @@ from typing import Any, Literal
 from ..catalogue.records import Side
 from ..errors import wrong_type
 from .query import Site
-from .results import EXPLAINING, Candidate, Ranking
+from .results import Candidate, Ranking
+from .scoring import explaining
 
 __all__ = ["EXACT_NODE_BUDGET", "Cover", "CoverMember", "site_label", "smallest_cover"]
 
@@ -98,8 +99,13 @@ class Cover:
         rest = f"; unexplained: {', '.join(self.unexplained)}" if self.unexplained else ""
         return f"{names}{rest}"
 
+    def __repr__(self) -> str:
+        from .display import cover_repr  # noqa: PLC0415
 
-@dataclass(frozen=True)
+        return cover_repr(self)
+
+
+@dataclass(frozen=True, eq=False)  # one option per candidate: identity is equality, and hashing is cheap
 class _Option:
     candidate: Candidate
     mask: int
@@ -121,7 +127,7 @@ def smallest_cover(ranking: Ranking) -> Cover:
     labels = tuple(dict.fromkeys(site_label(site) for site in ranking.query.sites))
     index = {label: i for i, label in enumerate(labels)}
     site_bits = tuple(1 << index[site_label(site)] for site in ranking.query.sites)
-    options = [option for c in ranking if (option := _option(c, site_bits)) is not None]
+    options = [_option(c, explained, essential, site_bits) for c, explained, essential in explaining(ranking)]
     coverable = 0
     for option in options:
         coverable |= option.mask
@@ -141,15 +147,15 @@ def smallest_cover(ranking: Ranking) -> Cover:
     return Cover(members, MappingProxyType(explains), unexplained, alternatives, method)
 
 
-def _option(candidate: Candidate, site_bits: Sequence[int]) -> _Option | None:
-    mask = essential = 0
-    for evidence in candidate.evidence:
-        if evidence.kind == "site" and evidence.site is not None and evidence.relation in EXPLAINING:
-            bit = site_bits[evidence.site]
-            mask |= bit
-            if evidence.zone == "essential":
-                essential |= bit
-    return _Option(candidate, mask, essential) if mask else None
+def _option(
+    candidate: Candidate, explained: Sequence[int], essential: Sequence[int], site_bits: Sequence[int]
+) -> _Option:
+    mask = essential_mask = 0
+    for site in explained:
+        mask |= site_bits[site]
+    for site in essential:
+        essential_mask |= site_bits[site]
+    return _Option(candidate, mask, essential_mask)
 
 
 def _groups(options: Sequence[_Option]) -> tuple[_Group, ...]:

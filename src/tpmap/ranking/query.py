@@ -5,6 +5,10 @@ resolved against a catalogue when the query is built, so a query always holds id
 read is kept in ``Query.readings`` so a person can check it. The report's fields are declared once, in
 :class:`ReportFields`; :func:`build_query`, :func:`tpmap.rank` and the command line all take them.
 
+Building a query is quick enough to do for every report of a registry: user input is checked once, the words a
+catalogue's reports repeat are read once per catalogue, and the records built from checked values and
+catalogue ids are not validated a second time.
+
 >>> import tpmap
 >>> cat = tpmap.load_catalogue()
 >>> q = build_query(cat, "outside of the elbow", side="right", sensations=["tingling"], absent=["shoulder"])
@@ -16,9 +20,11 @@ read is kept in ``Query.readings`` so a person can check it. The report's fields
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import weakref
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Annotated, Any, Literal, TypedDict, TypeVar, Unpack
+from functools import partial
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Protocol, TypedDict, TypeVar, Unpack
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -26,7 +32,8 @@ from ..catalogue.catalogue import Catalogue
 from ..catalogue.records import SENSATIONS, Sensation, Side
 from ..catalogue.text import close_matches, normalise
 from ..errors import AmbiguousNameError, ArgumentTypeError, QueryError, UnknownNameError, shown, wrong_type
-from .lexicon import resolve, resolve_term
+from .choir import CHOIR_MAPS, ChoirMap, choir_code_in, choir_codes, choir_places
+from .lexicon import Named, Resolution, resolve, resolve_term
 from .reader import Reading, read_report, sensation_named
 
 __all__ = ["Absent", "Mode", "Query", "ReportFields", "Site", "Spot", "build_query"]
@@ -69,6 +76,13 @@ class ReportFields(TypedDict, total=False):
     """Places pressed during examination that were not tender."""
     ruled_out: Iterable[str]
     """Conditions that have been checked and ruled out: not evidence for them (see ``docs/reasoning.md``)."""
+    choir: Iterable[int | str] | str
+    """CHOIR body-map codes of the segments that hurt (``[112, 205]``, or ``"112,205"`` as CHOIR exports write
+    them): each is read as the regions drawn in its segment, on its side (a place may also be written
+    ``"choir:112"``). See ``docs/howto/batch.md``."""
+    choir_map: ChoirMap
+    """Which figure numbers the CHOIR codes: ``"male"`` (the default, the numbering of the published code
+    table) or ``"female"`` (whose segments 112–117 are numbered differently)."""
 
 
 REPORT_FIELDS: tuple[str, ...] = tuple(ReportFields.__annotations__)
@@ -167,6 +181,14 @@ def build_query(catalogue: Catalogue, *sites: str | Site, **report: Unpack[Repor
             painful, a tender spot inside one reported not tender, a condition both named and ruled out).
         ArgumentTypeError: an argument has the wrong type, or a keyword is not a report field.
     """
+    return _build_query(catalogue, sites, report)
+
+
+def _build_query(
+    catalogue: Catalogue, sites: tuple[str | Site, ...], report: ReportFields, *, lean: bool = True
+) -> Query:
+    """:func:`build_query` itself. ``lean=False`` validates every record it builds and remembers nothing: the
+    straightforward path, which the tests compare with the lean one (``tests/test_batch.py``)."""
     if not isinstance(catalogue, Catalogue):
         raise wrong_type("catalogue", "a Catalogue (see tpmap.load_catalogue)", catalogue)
     for name in report:
@@ -196,37 +218,59 @@ def build_query(catalogue: Catalogue, *sites: str | Site, **report: Unpack[Repor
     if intensity is not None and not 0 <= intensity <= 10:
         raise QueryError(f"intensity must be a whole number from 0 to 10, not {intensity!r}")
     for index, item in enumerate(sites):
-        if not isinstance(item, str | Site):
+        if not isinstance(item, (str, Site)):  # a tuple: checked faster than a union
             raise wrong_type(f"sites[{index}]", "a string or a Site", item)
-    sensations = _strings(report.get("sensations", ()), "sensations")
-    absent = _strings(report.get("absent", ()), "absent", Absent)
-    conditions = _strings(report.get("conditions", ()), "conditions")
-    movements = _strings(report.get("movements", ()), "movements")
-    aggravators = _strings(report.get("aggravators", ()), "aggravators")
+    # A field not given is empty: most reports give few, and each check costs a call.
+    sensations = _strings(report["sensations"], "sensations") if "sensations" in report else ()
+    absent = _strings(report["absent"], "absent", Absent) if "absent" in report else ()
+    conditions = _strings(report["conditions"], "conditions") if "conditions" in report else ()
+    movements = _strings(report["movements"], "movements") if "movements" in report else ()
+    aggravators = _strings(report["aggravators"], "aggravators") if "aggravators" in report else ()
 
     strict = report.get("strict", False)
     if not isinstance(strict, bool):
         raise wrong_type("strict", "True or False", strict)
-    tender = _strings(report.get("tender", ()), "tender")
-    not_tender = _strings(report.get("not_tender", ()), "not_tender")
-    ruled_out = _strings(report.get("ruled_out", ()), "ruled_out")
+    tender = _strings(report["tender"], "tender") if "tender" in report else ()
+    not_tender = _strings(report["not_tender"], "not_tender") if "not_tender" in report else ()
+    ruled_out = _strings(report["ruled_out"], "ruled_out") if "ruled_out" in report else ()
 
-    feelings = tuple(dict.fromkeys(_sensation(s) for s in sensations))
+    make: _Maker = _made if lean else _validated
+    memo = _memo(catalogue) if lean else None
+    feelings = tuple(dict.fromkeys(_sensation(s) for s in sensations)) if sensations else ()
     readings: list[str] = []
-    condition_ids = [catalogue.condition(name).id for name in conditions]
-    ruled_out_ids = [catalogue.condition(name).id for name in ruled_out]
+    choir_map = report.get("choir_map", "male")
+    if not isinstance(choir_map, str) or choir_map not in CHOIR_MAPS:
+        raise QueryError(f"choir_map must be 'male' or 'female', not {shown(choir_map)}")
+    coded = (
+        _choir_sites(catalogue, report["choir"], None, choir_map, side, readings, make, memo)
+        if "choir" in report
+        else []
+    )
+    condition_ids = [catalogue.condition(name).id for name in conditions] if conditions else []
+    ruled_out_ids = [catalogue.condition(name).id for name in ruled_out] if ruled_out else []
 
     # Whole descriptions are read first; what they say joins the report's other fields.
     described: list[Reading] = []
-    items: list[str | Site] = []
+    items: list[str | Site] = list(coded)
     absent_items: list[str | Absent] = list(absent)
+    regions = catalogue.regions
     for item in sites:
-        if isinstance(item, str) and item not in catalogue.regions:
-            reading = read_report(catalogue, item, side=side)
-            if strict and reading.ambiguous:
-                raise AmbiguousNameError("description", item, reading.ambiguous)
-            described.append(reading)
-            found = _described(catalogue, reading, feelings, intensity, readings)
+        if isinstance(item, str) and item in regions:  # the common case first (an id never holds a CHOIR code)
+            items.append(item)
+            continue
+        code = choir_code_in(item if isinstance(item, str) else item.region)
+        if code is not None:  # a CHOIR code is its segment's places, on its side
+            found_sites = _choir_sites(
+                catalogue, code, None if isinstance(item, str) else item, choir_map, side, readings, make, memo
+            )
+            coded += found_sites
+            items += found_sites
+        elif isinstance(item, str):
+            found = _description(catalogue, item, side, feelings, intensity, make, memo)
+            if strict and found.reading.ambiguous:
+                raise AmbiguousNameError("description", item, found.reading.ambiguous)
+            described.append(found.reading)
+            readings += found.notes
             items += found.sites
             absent_items += found.absent
             condition_ids += found.conditions
@@ -236,7 +280,7 @@ def build_query(catalogue: Catalogue, *sites: str | Site, **report: Unpack[Repor
         else:
             items.append(item)
 
-    both = [c for c in dict.fromkeys(condition_ids) if c in ruled_out_ids]
+    both = [c for c in dict.fromkeys(condition_ids) if c in ruled_out_ids] if ruled_out_ids else []
     if both:  # within one description "… ruled out" wins, with a note; across fields it is a contradiction
         raise QueryError(
             f"{catalogue.conditions[both[0]].name!r} is named as a condition, but it is also reported as ruled out: "
@@ -244,34 +288,44 @@ def build_query(catalogue: Catalogue, *sites: str | Site, **report: Unpack[Repor
         )
 
     resolved_sites: dict[tuple[str, Side | None], Site] = {}
-    for item in items:
-        site = _with_report(_locate(catalogue, item, Site, side, readings), feelings, intensity, readings)
+    for item in _both_sides(catalogue, items, coded, readings, make):
+        site = _site(catalogue, item, feelings, intensity, side, readings, make, memo)
         key = (site.region, site.side)
         if key in resolved_sites:  # the same place twice: one site with both sets of sensations
             earlier = resolved_sites[key]
             merged = tuple(dict.fromkeys((*earlier.sensations, *site.sensations)))
-            site = earlier.model_copy(update={"sensations": merged})
+            site = make(
+                Site,
+                region=earlier.region,
+                side=earlier.side,
+                sensations=merged,
+                intensity=earlier.intensity,
+                phrase=earlier.phrase,
+            )
         resolved_sites[key] = site
 
     resolved_absent: dict[tuple[str, Side | None], Absent] = {}
     for absent_item in absent_items:
-        place = _locate(catalogue, absent_item, Absent, side, readings)
+        place = _place(catalogue, absent_item, Absent, side, readings, make, memo)
         resolved_absent.setdefault((place.region, place.side), place)
     _refuse_overlap(catalogue, resolved_sites.values(), resolved_absent.values(), ("painful", "not painful"))
     tender_spots, untender_spots = (
-        tuple(dict.fromkeys(_locate(catalogue, p, Spot, side, readings) for p in spots))
-        for spots in (tender, not_tender)
+        (
+            tuple(dict.fromkeys(_place(catalogue, p, Spot, side, readings, make, memo) for p in spots)) if spots else ()
+            for spots in (tender, not_tender)
+        )
+        if tender or not_tender
+        else ((), ())
     )
     _refuse_overlap(catalogue, tender_spots, untender_spots, ("tender when pressed", "not tender when pressed"))
 
-    query = Query(
+    query = make(
+        Query,
         sites=tuple(resolved_sites.values()),
         absent=tuple(resolved_absent.values()),
         conditions=tuple(dict.fromkeys(condition_ids)),
-        movements=tuple(dict.fromkeys(resolve_term(catalogue.movements, m, "movement") for m in movements)),
-        aggravators=tuple(
-            dict.fromkeys(resolve_term(catalogue.aggravators, a, "aggravating factor") for a in aggravators)
-        ),
+        movements=_terms(catalogue.movements, movements, "movement"),
+        aggravators=_terms(catalogue.aggravators, aggravators, "aggravating factor"),
         mode=mode,
         all_flags=all_flags,
         readings=tuple(readings),
@@ -285,16 +339,216 @@ def build_query(catalogue: Catalogue, *sites: str | Site, **report: Unpack[Repor
     return query
 
 
+# ------------------------------------------------------------------------------------- building records
+
+_R = TypeVar("_R", bound=_Record)
+
+
+class _Maker(Protocol):
+    """How a query's records are built: :func:`_made` (the lean path) or :func:`_validated`."""
+
+    def __call__(self, record: type[_R], /, **values: Any) -> _R: ...
+
+
+def _validated(record: type[_R], /, **values: Any) -> _R:
+    """A record built the ordinary way, every value validated."""
+    return record(**values)
+
+
+_set_attribute = object.__setattr__
+
+
+def _made(record: type[_R], /, **values: Any) -> _R:
+    """A record built from values that are valid by construction, without validating them again.
+
+    Safe because :func:`build_query` produces every value itself, from input it has checked or from the
+    catalogue: region ids taken from ``catalogue.regions``, sides checked to be ``"left"``, ``"right"`` or None,
+    sensations read by ``sensation_named``, an intensity checked to be a whole number from 0 to 10, a mode
+    checked, condition, movement and aggravator ids found in the catalogue, tuples of records built the same way.
+    Validating them again was most of the time of a query of region ids. This sets what pydantic's
+    ``model_construct`` sets for a frozen model without extras or private attributes; ``model_construct``
+    itself fills in defaults field by field and costs more than validating. Every field must be given, in the
+    order the record declares them: the tests build random queries both ways and compare them.
+    """
+    made = object.__new__(record)
+    _set_attribute(made, "__dict__", values)
+    _set_attribute(made, "__pydantic_fields_set__", set(values))
+    _set_attribute(made, "__pydantic_extra__", None)
+    _set_attribute(made, "__pydantic_private__", None)
+    return made
+
+
+# ------------------------------------------------------------------------------------- remembered readings
+
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+@dataclass
+class _Memo:
+    """What one catalogue's queries read again and again: a batch, or a user interface re-ranking at every
+    click, gives the same words many times. A reading is frozen and depends only on the catalogue (immutable),
+    the words and the side; an error is not remembered (it is raised afresh each time)."""
+
+    descriptions: dict[tuple[str, Side | None], Reading] = field(default_factory=dict)
+    """Whole descriptions, as :func:`read_report` read them, by their words and the report's side."""
+    found: dict[tuple[str, Side | None, tuple[Sensation, ...], int | None], _Found] = field(default_factory=dict)
+    """What each description says as report fields, by its words and the report's side, sensations and intensity."""
+    places: dict[str, Resolution] = field(default_factory=dict)
+    """One place in words (``Site(region="back of my head")``, a place that does not hurt …), as
+    :func:`~tpmap.ranking.lexicon.resolve` read it."""
+    codes: dict[tuple[int, ChoirMap, Side | None], tuple[tuple[Site, ...], tuple[str, ...]]] = field(
+        default_factory=dict
+    )
+    """A CHOIR code given alone, by the code, the map and the report's side: its sites and the notes on them."""
+    sites: dict[tuple[str, Side | None, tuple[Sensation, ...], int | None], Site] = field(default_factory=dict)
+    """A painful place given as a region id, by the id and the report's side, sensations and intensity (all
+    that makes its site; a record is frozen, so queries can share it)."""
+
+
+_MEMOS: weakref.WeakKeyDictionary[Catalogue, _Memo] = weakref.WeakKeyDictionary()
+_KEPT = 4096
+"""Readings kept per table and catalogue; a full table starts again (a registry repeats a few thousand drawings,
+not millions)."""
+
+
+def _memo(catalogue: Catalogue) -> _Memo:
+    memo = _MEMOS.get(catalogue)
+    if memo is None:
+        memo = _MEMOS.setdefault(catalogue, _Memo())
+    return memo
+
+
+def _kept(table: dict[_K, _V], key: _K, read: Callable[[], _V]) -> _V:
+    """``table[key]``, or what ``read`` gives, kept in ``table``."""
+    found = table.get(key)
+    if found is None:
+        found = read()
+        if len(table) >= _KEPT:
+            table.clear()
+        table[key] = found
+    return found
+
+
+def _read(catalogue: Catalogue, text: str, side: Side | None, memo: _Memo | None) -> Reading:
+    """:func:`read_report`, remembered in ``memo`` (None: read afresh)."""
+    if memo is None:
+        return read_report(catalogue, text, side=side)
+    return _kept(memo.descriptions, (text, side), lambda: read_report(catalogue, text, side=side))
+
+
+def _resolved(catalogue: Catalogue, phrase: str, memo: _Memo | None) -> Resolution:
+    """:func:`~tpmap.ranking.lexicon.resolve`, remembered in ``memo`` (None: read afresh)."""
+    if memo is None:
+        return resolve(catalogue, phrase)
+    return _kept(memo.places, phrase, lambda: resolve(catalogue, phrase))
+
+
 def _strings(value: object, argument: str, record: type[Absent] | None = None) -> tuple[str, ...]:
     """A list argument's items, checked: a list of strings (or of ``record``), never a lone string."""
-    expected = "a list of strings" + (f" or {record.__name__} records" if record else "")
-    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
-        raise wrong_type(argument, expected, value)
+    if (value.__class__ is not tuple and value.__class__ is not list) and (  # these two need no slow ABC checks
+        isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable)
+    ):
+        raise wrong_type(argument, "a list of strings" + (f" or {record.__name__} records" if record else ""), value)
     items = tuple(value)
     for index, item in enumerate(items):
         if not (isinstance(item, str) or (record is not None and isinstance(item, record))):
             raise wrong_type(f"{argument}[{index}]", "a string" + (f" or {record.__name__}" if record else ""), item)
     return items
+
+
+def _choir_sites(
+    catalogue: Catalogue,
+    codes: object,
+    record: Site | None,
+    choir_map: ChoirMap,
+    side: Side | None,
+    readings: list[str],
+    make: _Maker,
+    memo: _Memo | None,
+) -> list[Site]:
+    """The painful places CHOIR ``codes`` stand for, each on its segment's side, with a note on how each code
+    was read; ``record`` (a ``Site(region="choir:112", ...)``) gives its sensations and intensity to them all."""
+    sites: list[Site] = []
+    for code in choir_codes(codes):
+        if record is None and memo is not None:  # a code alone: its places and notes depend only on these, so kept
+            read = partial(_choir_code, catalogue, code, None, choir_map, side, make)
+            found, notes = _kept(memo.codes, (code, choir_map, side), read)
+        else:
+            found, notes = _choir_code(catalogue, code, record, choir_map, side, make)
+        sites += found
+        readings += notes
+    return sites
+
+
+def _choir_code(
+    catalogue: Catalogue, code: int, record: Site | None, choir_map: ChoirMap, side: Side | None, make: _Maker
+) -> tuple[tuple[Site, ...], tuple[str, ...]]:
+    """The painful places one CHOIR code stands for (see :func:`_choir_sites`), and the notes on its reading."""
+    places = choir_places(catalogue, (code,), choir_map=choir_map)
+    segment_side = places[0].side or next((p.side for p in places if p.side), None)
+    if record is not None and record.side is not None and segment_side not in (None, record.side):
+        raise QueryError(f"{record.region!r} is on the {segment_side} side, but the Site says {record.side}")
+    names = ", ".join(repr(catalogue.regions[p.region].name) for p in places)
+    where = f", {_side_words(segment_side)}" if segment_side else ""
+    notes = [f"read {places[0].describe(choir_map)} as {names}{where}"]
+    if side is not None and segment_side is not None and side != segment_side:
+        notes.append(
+            f"CHOIR {code} is on the {segment_side} side; the side given for the report ({side}) is not used for it"
+        )
+    phrase = f"choir:{code}"
+    felt, strength = ((), None) if record is None else (record.sensations, record.intensity)
+    if record is not None and record.phrase:
+        phrase = record.phrase
+    sites = tuple(
+        make(Site, region=p.region, side=p.side, sensations=felt, intensity=strength, phrase=phrase) for p in places
+    )
+    return sites, tuple(notes)
+
+
+def _both_sides(
+    catalogue: Catalogue, items: list[str | Site], coded: list[Site], readings: list[str], make: _Maker
+) -> list[str | Site]:
+    """``items`` with the places that CHOIR codes name on both sides made one place on either side, where the
+    first of them was, with the sensations of both: as a place said to hurt on both sides is read (see
+    ``_sides``), so that its zones are not counted twice."""
+    if not coded:
+        return items
+    sides: dict[str, set[Side | None]] = {}
+    for site in coded:
+        sides.setdefault(site.region, set()).add(site.side)
+    both = {region for region, found in sides.items() if {"left", "right"} <= found}
+    if not both:
+        return items
+    ids = {id(site) for site in coded}
+    felt: dict[str, tuple[Sensation, ...]] = {}
+    for site in coded:
+        if site.region in both:
+            felt[site.region] = tuple(dict.fromkeys((*felt.get(site.region, ()), *site.sensations)))
+    kept: list[str | Site] = []
+    for item in items:
+        if isinstance(item, Site) and id(item) in ids and item.region in both:
+            if item.region in felt:  # the first of the region's sites stands for all of them
+                kept.append(
+                    make(
+                        Site,
+                        region=item.region,
+                        side=None,
+                        sensations=felt.pop(item.region),
+                        intensity=item.intensity,
+                        phrase=item.phrase,
+                    )
+                )
+                name = catalogue.regions[item.region].name
+                readings.append(f"CHOIR codes name {name!r} on both sides: one place, on either side")
+            continue
+        kept.append(item)
+    return kept
+
+
+def _terms(table: Mapping[str, Named], names: tuple[str, ...], kind: str) -> tuple[str, ...]:
+    """The ids of movements or aggravators named by their ids, names or the words people use, each once."""
+    return tuple(dict.fromkeys(resolve_term(table, name, kind) for name in names)) if names else ()
 
 
 def _same_side(a: Side | None, b: Side | None) -> bool:
@@ -309,58 +563,79 @@ def _sensation(name: str) -> Sensation:
     return found
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Found:
-    sites: list[Site] = field(default_factory=list)
-    absent: list[Absent] = field(default_factory=list)
-    conditions: list[str] = field(default_factory=list)
-    ruled_out: list[str] = field(default_factory=list)
-    movements: tuple[str, ...] = ()
-    aggravators: tuple[str, ...] = ()
+    """What a description says, as report fields (ids and records), and the notes on how it was read."""
+
+    reading: Reading
+    sites: tuple[Site, ...]
+    absent: tuple[Absent, ...]
+    conditions: tuple[str, ...]
+    ruled_out: tuple[str, ...]
+    movements: tuple[str, ...]
+    aggravators: tuple[str, ...]
+    notes: tuple[str, ...]
+
+
+def _description(
+    catalogue: Catalogue,
+    text: str,
+    side: Side | None,
+    feelings: tuple[Sensation, ...],
+    intensity: int | None,
+    make: _Maker,
+    memo: _Memo | None,
+) -> _Found:
+    """A description read (:func:`read_report`) as report fields, remembered in ``memo`` (None: read afresh)."""
+    if memo is None:
+        return _described(catalogue, read_report(catalogue, text, side=side), feelings, intensity, make)
+    return _kept(
+        memo.found,
+        (text, side, feelings, intensity),
+        lambda: _described(catalogue, _read(catalogue, text, side, memo), feelings, intensity, make),
+    )
 
 
 def _described(
-    catalogue: Catalogue,
-    reading: Reading,
-    feelings: tuple[Sensation, ...],
-    intensity: int | None,
-    notes: list[str],
+    catalogue: Catalogue, reading: Reading, feelings: tuple[Sensation, ...], intensity: int | None, make: _Maker
 ) -> _Found:
     """What a description read as, as report fields (ids), with a note on how each part was read."""
-    found = _Found()
+    sites: list[Site] = []
+    absent: list[Absent] = []
+    notes: list[str] = []
     strength = intensity if intensity is not None else (int(reading.intensity.subject) if reading.intensity else None)
     if intensity is not None and reading.intensity is not None and int(reading.intensity.subject) != intensity:
         notes.append(f"the intensity given ({intensity}/10) is used, not the {reading.intensity.words!r} of the text")
     for place in reading.places:
         name = catalogue.regions[place.region].name
+        felt = tuple(dict.fromkeys((*place.sensations, *feelings)))
         for side in _sides(place.side):
-            found.sites.append(
-                Site(
-                    region=place.region,
-                    side=side,
-                    sensations=tuple(dict.fromkeys((*place.sensations, *feelings))),
-                    intensity=strength,
-                    phrase=place.words,
-                )
+            sites.append(
+                make(Site, region=place.region, side=side, sensations=felt, intensity=strength, phrase=place.words)
             )
         side_note = f", {_side_words(place.side)}" if place.side else ""
         notes.append(f"read {place.words!r} as the region {name!r} ({place.region}{side_note})")
     for place in reading.absent:
-        found.absent += [Absent(region=place.region, side=side, phrase=place.words) for side in _sides(place.side)]
+        absent += [make(Absent, region=place.region, side=side, phrase=place.words) for side in _sides(place.side)]
         notes.append(f"read 'no pain: {place.words}' as the region {catalogue.regions[place.region].name!r}")
     for condition in reading.conditions:
-        found.conditions.append(condition.subject)
         how = " (suspected)" if condition.status == "suspected" else ""
         notes.append(f"read {condition.words!r} as the condition {catalogue.conditions[condition.subject].name!r}{how}")
     for condition in reading.ruled_out:
-        found.ruled_out.append(condition.subject)
         notes.append(f"read {condition.words!r} as ruled out: {catalogue.conditions[condition.subject].name!r}")
-    found.movements = tuple(m.subject for m in reading.movements)
-    found.aggravators = tuple(a.subject for a in reading.aggravators)
     notes += reading.notes
     if reading.unused:
         notes.append("not used: " + ", ".join(repr(u.words) for u in reading.unused))
-    return found
+    return _Found(
+        reading=reading,
+        sites=tuple(sites),
+        absent=tuple(absent),
+        conditions=tuple(c.subject for c in reading.conditions),
+        ruled_out=tuple(c.subject for c in reading.ruled_out),
+        movements=tuple(m.subject for m in reading.movements),
+        aggravators=tuple(a.subject for a in reading.aggravators),
+        notes=tuple(notes),
+    )
 
 
 def _sides(side: str | None) -> tuple[Side | None, ...]:
@@ -375,20 +650,27 @@ _Place = TypeVar("_Place", Site, Absent, Spot)
 
 
 def _locate(
-    catalogue: Catalogue, item: str | _Place, record: type[_Place], side: Side | None, readings: list[str]
-) -> _Place:
+    catalogue: Catalogue,
+    item: str | Site | Absent | Spot,
+    record: type[Site | Absent | Spot],
+    side: Side | None,
+    readings: list[str],
+    memo: _Memo | None,
+) -> tuple[str, Side | None]:
     """The one place resolver: a region id, one place in words, or a record whose ``region`` may be in words,
-    as a ``record`` (a painful site, an absent place or a pressed spot) with its side.
+    as the region id and side of a ``record`` (a painful site, an absent place or a pressed spot).
 
     A side the phrase names ("left wrist") or the record holds beats ``side``, the report's; a clash gets a note.
     """
     phrase = item if isinstance(item, str) else item.region
-    what = {Site: "a painful place", Absent: "a place that does not hurt", Spot: "a place pressed"}[record]
     named: Side | None = None
     if phrase in catalogue.regions:
         region = phrase
     else:
-        reading = resolve(catalogue, phrase)
+        what = {Site: "a painful place", Absent: "a place that does not hurt", Spot: "a place pressed"}[record]
+        if choir_code_in(phrase) is not None:  # "no pain in segment 115" would also deny the back of the forearm
+            raise QueryError(f"{phrase!r}: a CHOIR code is taken only as a painful place, not as {what}")
+        reading = _resolved(catalogue, phrase, memo)
         if reading.kind != "region":
             raise QueryError(f"{phrase!r} names a condition, not a place; {what} must be a place")
         region, named = reading.target, reading.side
@@ -401,27 +683,60 @@ def _locate(
         readings.append(
             f"{phrase!r} names the {_side_words(own)}; the side given for the report ({side}) is not used for it"
         )
-    chosen = _side_for(catalogue, region, own or side)
+    return region, _side_for(catalogue, region, own or side)
+
+
+def _place(
+    catalogue: Catalogue,
+    item: str | _Place,
+    record: type[_Place],
+    side: Side | None,
+    readings: list[str],
+    make: _Maker,
+    memo: _Memo | None,
+) -> _Place:
+    """A place that does not hurt, or a pressed spot, located (:func:`_locate`) as a ``record``."""
+    region, chosen = _locate(catalogue, item, record, side, readings, memo)
+    phrase = (None if item == region else item) if isinstance(item, str) else item.phrase
+    return make(record, region=region, side=chosen, phrase=phrase)
+
+
+def _site(
+    catalogue: Catalogue,
+    item: str | Site,
+    sensations: tuple[Sensation, ...],
+    intensity: int | None,
+    side: Side | None,
+    readings: list[str],
+    make: _Maker,
+    memo: _Memo | None,
+) -> Site:
+    """A painful place located (:func:`_locate`), with the report's sensations and intensity, which hold for
+    every place the report names."""
+    if isinstance(item, str) and memo is not None:  # a region id (nothing to note): kept
+        key = (item, side, sensations, intensity)
+        kept = memo.sites.get(key)
+        if kept is None:
+            kept = _kept(memo.sites, key, lambda: _site(catalogue, item, sensations, intensity, side, [], make, None))
+        return kept
+    region, chosen = _locate(catalogue, item, Site, side, readings, memo)
     if isinstance(item, str):
-        return record(region=region, side=chosen, phrase=None if phrase == region else phrase)
-    return item.model_copy(update={"region": region, "side": chosen})
+        phrase = None if item == region else item
+        return make(Site, region=region, side=chosen, sensations=sensations, intensity=intensity, phrase=phrase)
+    strength = item.intensity if item.intensity is not None else intensity
+    if item.intensity is not None and intensity is not None and item.intensity != intensity:
+        readings.append(
+            f"{region!r} has its own intensity ({item.intensity}/10): the report's ({intensity}/10) is not used there"
+        )
+    felt = tuple(dict.fromkeys((*item.sensations, *sensations))) if sensations else item.sensations
+    if region == item.region and chosen == item.side and felt == item.sensations and strength == item.intensity:
+        return item  # nothing changes: a record is frozen, so the query can hold this one
+    return make(Site, region=region, side=chosen, sensations=felt, intensity=strength, phrase=item.phrase)
 
 
 def _side_words(side: str | None) -> str:
     """A side in words: "left side", "both sides"."""
     return "both sides" if side == "both" else f"{side} side"
-
-
-def _with_report(site: Site, sensations: tuple[Sensation, ...], intensity: int | None, readings: list[str]) -> Site:
-    """A site with the report's sensations and intensity, which hold for every place the report names."""
-    strength = site.intensity if site.intensity is not None else intensity
-    if site.intensity is not None and intensity is not None and site.intensity != intensity:
-        readings.append(
-            f"{site.region!r} has its own intensity ({site.intensity}/10): the report's ({intensity}/10) is not "
-            "used there"
-        )
-    felt = tuple(dict.fromkeys((*site.sensations, *sensations)))
-    return site.model_copy(update={"sensations": felt, "intensity": strength})
 
 
 def _refuse_overlap(

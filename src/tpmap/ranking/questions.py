@@ -35,17 +35,20 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Literal
 
+from ..catalogue.catalogue import Catalogue
 from ..catalogue.records import SENSATIONS, Side
 from ..errors import whole_number, wrong_type
 from .results import Candidate, Ranking
-from .scoring import place_probability
+from .scoring import place_probabilities, trigger_points_in
 
 __all__ = ["NextQuestion", "next_questions"]
 
 QuestionKind = Literal["region", "sensation", "movement", "press"]
-_KIND_ORDER: dict[str, int] = {"region": 0, "sensation": 1, "movement": 2, "press": 3}
+_KINDS: tuple[QuestionKind, ...] = ("region", "sensation", "movement", "press")
+_KIND_ORDER: dict[str, int] = {kind: order for order, kind in enumerate(_KINDS)}
 PER_KIND = 2
 _PREPOSITIONS = frozenset(("above", "around", "behind", "below", "beneath", "beside", "between", "over", "under"))
 
@@ -77,6 +80,16 @@ class NextQuestion:
             "if_no": list(self.if_no),
         }
 
+    def __str__(self) -> str:
+        from .display import question_text  # noqa: PLC0415
+
+        return question_text(self)
+
+    def __repr__(self) -> str:
+        from .display import question_repr  # noqa: PLC0415
+
+        return question_repr(self)
+
 
 def next_questions(ranking: Ranking, *, top: int = 8, limit: int = 5) -> tuple[NextQuestion, ...]:
     """The ``limit`` questions that would best separate the first ``top`` candidates of ``ranking``."""
@@ -88,70 +101,81 @@ def next_questions(ranking: Ranking, *, top: int = 8, limit: int = 5) -> tuple[N
         return ()
     total = math.fsum(c.probability for c in leading)
     prior = [c.probability / total for c in leading]
+    before = _entropy(prior)
     scored = []
-    for kind, subject, side, ask, likelihood in _questions(ranking, leading):
-        p_yes = [likelihood(c) for c in leading]
-        question = _score(kind, subject, side, ask, leading, prior, p_yes)
-        if question is not None:
-            scored.append(question)
-    scored.sort(key=lambda q: (-round(q.gain, 12), _KIND_ORDER[q.kind], q.subject))
+    # Questions that the leading candidates would answer alike are worth the same (often: a region several of
+    # them refer to); one answered alike by all of them is worth nothing.
+    worth: dict[tuple[float, ...], tuple[float, list[float], list[float]] | None] = {}
+    for kind, subject, side, ask, p_yes in _questions(ranking, leading):
+        key = tuple(p_yes)
+        if key in worth:
+            found = worth[key]
+        else:
+            found = worth[key] = None if min(key) == max(key) else _score(prior, before, p_yes)
+        if found is not None:
+            scored.append((-round(found[0], 12), _KIND_ORDER[kind], subject, side, ask, found))
+    scored.sort(key=lambda row: row[:3])
     chosen: list[NextQuestion] = []
-    per_kind: dict[str, int] = {}
-    for question in scored:
-        if per_kind.get(question.kind, 0) < PER_KIND:
-            chosen.append(question)
-            per_kind[question.kind] = per_kind.get(question.kind, 0) + 1
+    per_kind: dict[int, int] = {}
+    for _, kind_order, subject, side, ask, (gain, after_yes, after_no) in scored:
+        if per_kind.get(kind_order, 0) < PER_KIND:
+            chosen.append(
+                NextQuestion(
+                    _KINDS[kind_order],
+                    subject,
+                    side,
+                    ask(),
+                    gain,
+                    _favoured(leading, prior, after_yes),
+                    _favoured(leading, prior, after_no),
+                )
+            )
+            per_kind[kind_order] = per_kind.get(kind_order, 0) + 1
         if len(chosen) == limit:
             break
     return tuple(chosen)
 
 
-Likelihood = Callable[[Candidate], float]
-
-
 def _questions(
     ranking: Ranking, leading: Sequence[Candidate]
-) -> Iterator[tuple[QuestionKind, str, Side | None, str, Likelihood]]:
+) -> Iterator[tuple[QuestionKind, str, Side | None, Callable[[], str], list[float]]]:
+    """Every question worth asking, with its words (made when it is chosen) and P(yes) for each leading
+    candidate."""
     catalogue, query, weights = ranking.catalogue, ranking.query, ranking.weights
     sides = query.sides()
     side: Side | None = sides[0] if len(sides) == 1 else None
-    asked = [s.region for s in query.sites] + [a.region for a in query.absent]
+    asked = {s.region for s in query.sites} | {a.region for a in query.absent}
+    # A region is settled when it is a reported place, lies inside one, or contains one.
+    around_asked = {r for place in asked for r in (place, *catalogue.ancestors(place))}
 
     def settled(region: str) -> bool:
-        return any(catalogue.is_within(region, r) or catalogue.is_within(r, region) for r in asked)
+        return region in around_asked or any(r in asked for r in catalogue.ancestors(region))
 
-    regions = sorted({z.region for c in leading for z in catalogue.zones(c.muscle.id) if not settled(z.region)})
+    muscles = [(c.muscle.id, c.side) for c in leading]
+    zoned = {z.region for c in leading for z in catalogue.zones(c.muscle.id)}
+    regions = sorted(region for region in zoned if not settled(region))
     for region in regions:
         place_side = side if catalogue.regions[region].laterality == "paired" else None
-        where = catalogue.regions[region].name.lower() + (f" ({place_side})" if place_side else "")
 
-        def hurts(c: Candidate, region: str = region, place_side: Side | None = place_side) -> float:
-            return place_probability(
-                catalogue, c.muscle.id, c.side, region, place_side, weights=weights, mode=query.mode
-            )
+        def where(region: str = region, place_side: Side | None = place_side) -> str:
+            name = catalogue.regions[region].name.lower() + (f" ({place_side})" if place_side else "")
+            return f"Does it also hurt here: {name}?"
 
-        yield "region", region, place_side, f"Does it also hurt here: {where}?", hurts
+        hurts = place_probabilities(catalogue, region, place_side, muscles, weights=weights, mode=query.mode)
+        yield "region", region, place_side, where, hurts
 
     reported = {s for site in query.sites for s in site.sensations}
+    felt = [{s for tp in c.muscle.trigger_points for s in tp.sensations} for c in leading]
     for sensation in SENSATIONS:
-        if sensation in reported or not any(
-            sensation in tp.sensations for c in leading for tp in c.muscle.trigger_points
-        ):
+        if sensation in reported or not any(sensation in each for each in felt):
             continue
-
-        def feels(c: Candidate, sensation: str = sensation) -> float:
-            listed = any(sensation in tp.sensations for tp in c.muscle.trigger_points)
-            return weights.listed if listed else weights.not_listed
-
-        yield "sensation", sensation, None, f"Is there any {sensation.replace('_', ' ')}?", feels
+        feels = [weights.listed if sensation in each else weights.not_listed for each in felt]
+        yield "sensation", sensation, None, partial(_any, sensation), feels
 
     for movement in sorted({m for c in leading for m in c.muscle.movements} - set(query.movements)):
-
-        def restricted(c: Candidate, movement: str = movement) -> float:
-            return weights.listed if movement in c.muscle.movements else weights.not_listed
-
+        restricted = [weights.listed if movement in c.muscle.movements else weights.not_listed for c in leading]
         name = catalogue.movements[movement].name.lower()
-        yield "movement", movement, None, f"Is {name} restricted or painful?", restricted
+        yield "movement", movement, None, partial(_restricted, name), restricted
 
     spots = sorted({(tp.location.region, c.muscle.id, tp.id) for c in leading for tp in c.muscle.trigger_points})
     seen: set[str] = set()
@@ -160,49 +184,53 @@ def _questions(
             continue  # one question per spot: every trigger point located there answers it
         seen.add(region)
         place_side = side if catalogue.regions[region].laterality == "paired" else None
-        description = catalogue.trigger_point(muscle_id, tp_id).location.description.rstrip(".")
-        where = catalogue.regions[region].name.lower() + (f", {place_side} side" if place_side else "")
-
-        def tender(c: Candidate, region: str = region) -> float:
-            here = any(
-                tp.location.region == region or catalogue.is_within(tp.location.region, region)
-                for tp in c.muscle.trigger_points
-            )
-            return weights.tender_here if here else weights.tender_elsewhere
-
-        # "the" only before a noun ("the shoulder top", not "the between the shoulder blades"); the description keeps
-        # its abbreviations ("C2", "SCM"), only its first letter lowered.
-        article = "" if where.split(" ", 1)[0] in _PREPOSITIONS else "the "
-        spot = description[:1].lower() + description[1:]
-        ask = f"Pressing {article}{where} ({spot}): is it tender, and does it reproduce the pain?"
+        holders = trigger_points_in(catalogue, region)
+        tender = [weights.tender_here if c.muscle.id in holders else weights.tender_elsewhere for c in leading]
+        ask = partial(_press, catalogue, region, muscle_id, tp_id, place_side)
         yield "press", f"{muscle_id}.{tp_id}", place_side, ask, tender
 
 
+def _any(sensation: str) -> str:
+    return f"Is there any {sensation.replace('_', ' ')}?"
+
+
+def _restricted(name: str) -> str:
+    return f"Is {name} restricted or painful?"
+
+
+def _press(catalogue: Catalogue, region: str, muscle_id: str, tp_id: str, place_side: Side | None) -> str:
+    description = catalogue.trigger_point(muscle_id, tp_id).location.description.rstrip(".")
+    where = catalogue.regions[region].name.lower() + (f", {place_side} side" if place_side else "")
+    # "the" only before a noun ("the shoulder top", not "the between the shoulder blades"); the description keeps
+    # its abbreviations ("C2", "SCM"), only its first letter lowered.
+    article = "" if where.split(" ", 1)[0] in _PREPOSITIONS else "the "
+    spot = description[:1].lower() + description[1:]
+    return f"Pressing {article}{where} ({spot}): is it tender, and does it reproduce the pain?"
+
+
 def _entropy(distribution: Sequence[float]) -> float:
-    return -math.fsum(p * math.log2(p) for p in distribution if p > 0)
+    return -math.fsum([p * math.log2(p) for p in distribution if p > 0])
 
 
 def _score(
-    kind: QuestionKind,
-    subject: str,
-    side: Side | None,
-    ask: str,
-    leading: Sequence[Candidate],
-    prior: Sequence[float],
-    p_yes: Sequence[float],
-) -> NextQuestion | None:
-    yes = math.fsum(p * q for p, q in zip(prior, p_yes, strict=True))
+    prior: Sequence[float], before: float, p_yes: Sequence[float]
+) -> tuple[float, list[float], list[float]] | None:
+    """The expected information gain of a question, and the distributions after a yes and after a no."""
+    joint = [p * q for p, q in zip(prior, p_yes, strict=True)]
+    yes = math.fsum(joint)
     no = 1.0 - yes
     if yes <= 0 or no <= 0:
         return None
-    after_yes = [p * q / yes for p, q in zip(prior, p_yes, strict=True)]
+    after_yes = [x / yes for x in joint]
     after_no = [p * (1 - q) / no for p, q in zip(prior, p_yes, strict=True)]
-    gain = _entropy(prior) - (yes * _entropy(after_yes) + no * _entropy(after_no))
+    log2 = math.log2
+    gain = before - (
+        yes * -math.fsum([a * log2(a) for a in after_yes if a > 0])
+        + no * -math.fsum([a * log2(a) for a in after_no if a > 0])
+    )
     if gain <= 1e-9:
         return None
-    return NextQuestion(
-        kind, subject, side, ask, gain, _favoured(leading, prior, after_yes), _favoured(leading, prior, after_no)
-    )
+    return gain, after_yes, after_no
 
 
 def _leading(ranking: Ranking, top: int) -> list[Candidate]:

@@ -17,9 +17,9 @@ that import them when called.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, SupportsIndex, overload
 
 from ..catalogue.catalogue import Catalogue
 from ..catalogue.records import Muscle, Side, Urgency, ZoneKind
@@ -224,6 +224,12 @@ class Candidate:
     """1 + the number of candidates scored strictly higher: candidates with equal scores share it, since the
     order among them (by muscle id) says nothing."""
 
+    def __getstate__(self) -> dict[str, Any]:
+        """A candidate travels (pickle, copy) with its evidence built."""
+        state = {key: value for key, value in self.__dict__.items() if key != "_evidence_maker"}
+        state["evidence"] = self.evidence
+        return state
+
     @property
     def zone(self) -> ZoneMatch:
         """The strongest kind of zone match among the painful places."""
@@ -329,6 +335,27 @@ class Candidate:
         }
 
 
+class _BuiltOnFirstUse:
+    """``Candidate.evidence``: the value given, or (for a candidate made by the scorer) the evidence built on first
+    access, since a ranking of every muscle does not need every explanation. A data descriptor, so that reading it
+    costs no failed look-up; the frozen dataclass still refuses assignment."""
+
+    def __get__(self, instance: Candidate | None, owner: type[Candidate]) -> tuple[Evidence, ...]:
+        if instance is None:
+            raise AttributeError("evidence")  # a field without a default
+        found = instance.__dict__
+        value = found.get("evidence")
+        if value is None:
+            value = found["evidence"] = found.pop("_evidence_maker")()
+        return value  # type: ignore[no-any-return]
+
+    def __set__(self, instance: Candidate, value: tuple[Evidence, ...]) -> None:
+        instance.__dict__["evidence"] = value
+
+
+setattr(Candidate, "evidence", _BuiltOnFirstUse())  # noqa: B010 - after the dataclass has made its __init__
+
+
 @dataclass(frozen=True)
 class Ranking(Sequence[Candidate]):
     """The candidates for one query, best first; indexable like a list, and immutable.
@@ -350,15 +377,40 @@ class Ranking(Sequence[Candidate]):
     red_flags_held_back: int = 0
     """How many more red flags fit the report than :attr:`red_flags` shows (0 when all are shown)."""
 
+    # A ranking made by the scorer holds its order lazily (``_order``): candidates are made as they are reached,
+    # and ``candidates`` (every one of them) only when asked for.
+
+    if not TYPE_CHECKING:
+
+        def __getattr__(self, name: str) -> Any:
+            order = self.__dict__.get("_order") if name == "candidates" else None
+            if order is None:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            value = self.__dict__["candidates"] = order.resolve()
+            return value
+
+    def _sequence(self) -> Sequence[Candidate]:
+        return self.__dict__.get("_order") or self.candidates
+
     @overload
     def __getitem__(self, index: int) -> Candidate: ...
     @overload
     def __getitem__(self, index: slice) -> Sequence[Candidate]: ...
     def __getitem__(self, index: int | slice) -> Candidate | Sequence[Candidate]:
-        return self.candidates[index]
+        return self._sequence()[index]
 
     def __len__(self) -> int:
-        return len(self.candidates)
+        return len(self._sequence())
+
+    def __iter__(self) -> Iterator[Candidate]:
+        return iter(self._sequence())
+
+    def __reduce_ex__(self, protocol: SupportsIndex) -> str | tuple[Any, ...]:
+        """A lazy ranking travels (pickle, copy) as the scoring call that makes it again, exactly."""
+        order = self.__dict__.get("_order")
+        if order is not None:
+            return order.remake()  # type: ignore[no-any-return]
+        return super().__reduce_ex__(protocol)
 
     def __repr__(self) -> str:
         top = ", ".join(f"{c.muscle.id}" + (f"/{c.side}" if c.side else "") for c in self.candidates[:3])
@@ -390,9 +442,18 @@ class Ranking(Sequence[Candidate]):
 
         return ranking_chart(self, top=top)
 
-    def _repr_svg_(self) -> str:
-        """Jupyter shows a ranking as its body chart."""
-        return self.chart().svg
+    def _repr_html_(self) -> str:
+        """Jupyter shows a ranking as a table of its leading candidates and its notes (``.chart()`` draws it)."""
+        from .display import ranking_html  # noqa: PLC0415
+
+        return ranking_html(self)
+
+    def to_dataframe(self, limit: int | None = None) -> Any:
+        """A pandas DataFrame, one row per candidate: rank, muscle, name, side, score, probability, zone, why
+        (needs the ``pandas`` extra; see ``display.ranking_dataframe``)."""
+        from .display import ranking_dataframe  # noqa: PLC0415
+
+        return ranking_dataframe(self, limit)
 
     def to_dict(self, limit: int | None = None) -> dict[str, Any]:
         """The JSON report (see ``ranking_report``): query, candidates, notes and the three analyses."""

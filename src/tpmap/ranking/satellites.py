@@ -25,13 +25,14 @@ True
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
-from ..catalogue.catalogue import Catalogue
 from ..catalogue.records import Side
 from ..errors import whole_number, wrong_type
 from .results import Candidate, Ranking
+from .scoring import associated_with, rank_key, rank_of, trigger_points_in
 
 __all__ = ["KeyCandidate", "Satellite", "Satellites", "satellites"]
 
@@ -81,6 +82,16 @@ class Satellites:
     def to_dict(self) -> dict[str, Any]:
         return {"examine_first": list(self.examine_first), "candidates": [k.to_dict() for k in self.candidates]}
 
+    def __str__(self) -> str:
+        from .display import satellites_text  # noqa: PLC0415
+
+        return satellites_text(self)
+
+    def __repr__(self) -> str:
+        from .display import satellites_repr  # noqa: PLC0415
+
+        return satellites_repr(self)
+
 
 def satellites(ranking: Ranking, *, top: int = 5) -> Satellites:
     """Likely satellites of the first ``top`` candidates of ``ranking`` (see the module notes)."""
@@ -89,56 +100,50 @@ def satellites(ranking: Ranking, *, top: int = 5) -> Satellites:
     whole_number("top", top)
     catalogue = ranking.catalogue
     leading = list(ranking[:top])
-    ranks = {(c.muscle.id, c.side): c.rank for c in ranking}
     keys: list[KeyCandidate] = []
+    # What each leading candidate's zones overlie: the muscles with a trigger point in one of them.
+    overlies = {
+        c.muscle.id: frozenset().union(*(trigger_points_in(catalogue, z.region) for z in catalogue.zones(c.muscle.id)))
+        for c in leading
+    }
+    # The leading candidates whose zones explain a painful place: only they may have induced another.
+    inducing = [other for other in leading if other.zone in ("essential", "spillover")]
     for c in leading:
-        found = _satellites_of(catalogue, c, ranks)
+        found = _satellites_of(ranking, c)
         induced_by = tuple(
             other.muscle.id
-            for other in leading
-            if other.muscle.id != c.muscle.id
-            and other.zone in ("essential", "spillover")
-            and _overlies(catalogue, other.muscle.id, c.muscle.id)
+            for other in inducing
+            if other.muscle.id != c.muscle.id and c.muscle.id in overlies[other.muscle.id]
         )
         keys.append(KeyCandidate(c.muscle.id, c.side, found, induced_by))
     return Satellites(tuple(keys), _examine_order(keys))
 
 
-def _overlies(catalogue: Catalogue, key: str, other: str) -> bool:
-    """Whether a zone of ``key`` covers the location of a trigger point of ``other``."""
-    zones = {z.region for z in catalogue.zones(key)}
-    return any(
-        catalogue.is_within(tp.location.region, zone)
-        for tp in catalogue.muscles[other].trigger_points
-        for zone in zones
-    )
-
-
-def _satellites_of(
-    catalogue: Catalogue, key: Candidate, ranks: dict[tuple[str, Side | None], int]
-) -> tuple[Satellite, ...]:
+def _satellites_of(ranking: Ranking, key: Candidate) -> tuple[Satellite, ...]:
+    catalogue = ranking.catalogue
     zone_weight: dict[str, int] = {}
     reasons: dict[str, list[str]] = {}
     seen: set[tuple[str, str]] = set()
     # Essential zones first, so a region that is both essential and spillover is named once, as essential.
     for zone in sorted(catalogue.zones(key.muscle.id), key=lambda z: z.kind != "essential"):
         zone_name = catalogue.regions[zone.region].name.lower()
-        for other in catalogue.muscles.values():
-            if other.id == key.muscle.id or not any(
-                catalogue.is_within(tp.location.region, zone.region) for tp in other.trigger_points
-            ):
-                continue
-            if (other.id, zone.region) not in seen:
-                seen.add((other.id, zone.region))
-                reasons.setdefault(other.id, []).append(f"a trigger point lies in its {zone.kind} zone ({zone_name})")
+        for other in trigger_points_in(catalogue, zone.region) - {key.muscle.id}:
+            if (other, zone.region) not in seen:
+                seen.add((other, zone.region))
+                reasons.setdefault(other, []).append(f"a trigger point lies in its {zone.kind} zone ({zone_name})")
             # The strongest zone overlying a muscle counts, once.
-            zone_weight[other.id] = max(zone_weight.get(other.id, 0), 2 if zone.kind == "essential" else 1)
+            zone_weight[other] = max(zone_weight.get(other, 0), 2 if zone.kind == "essential" else 1)
     weights = dict(zone_weight)
-    for partner in catalogue.associated(key.muscle.id):
-        weights[partner.id] = weights.get(partner.id, 0) + 1
-        reasons.setdefault(partner.id, []).append("associated with it in the references")
-    rows = sorted(weights, key=lambda m: (-weights[m], ranks.get((m, key.side), 10**9), m))[:MAX_PER_CANDIDATE]
-    return tuple(Satellite(m, tuple(reasons[m]), weights[m], ranks.get((m, key.side))) for m in rows)
+    for partner in associated_with(catalogue, key.muscle.id):
+        weights[partner] = weights.get(partner, 0) + 1
+        reasons.setdefault(partner, []).append("associated with it in the references")
+    # Rank order without counting every rank: only the satellites kept need theirs.
+    order = {m: rank_key(ranking, m, key.side) for m in weights}
+    rows = sorted(weights, key=lambda m: (-weights[m], order[m] or _UNRANKED, m))[:MAX_PER_CANDIDATE]
+    return tuple(Satellite(m, tuple(reasons[m]), weights[m], rank_of(ranking, m, key.side)) for m in rows)
+
+
+_UNRANKED = (math.inf,)
 
 
 def _examine_order(keys: list[KeyCandidate]) -> tuple[str, ...]:

@@ -30,16 +30,20 @@ True
 
 from __future__ import annotations
 
+import bisect
+import heapq
 import math
 import weakref
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from itertools import accumulate
-from typing import TypeVar, Unpack
+from typing import Any, TypeVar, Unpack, overload
 
 from ..catalogue.catalogue import Catalogue, Zone
-from ..catalogue.records import URGENCIES, Aggravator, Condition, Movement, Muscle, PainGuide, Side
+from ..catalogue.overlay import overlay_note
+from ..catalogue.records import URGENCIES, Aggravator, Condition, Movement, Muscle, PainGuide, Side, ZoneKind
 from ..catalogue.text import close_matches
 from ..errors import QueryError, UnknownNameError, wrong_type
 from .query import Mode, Query, ReportFields, Site, build_query
@@ -57,9 +61,20 @@ from .results import (
 )
 from .weights import DEFAULT_WEIGHTS, Weights
 
-__all__ = ["place_probability", "rank", "score_query"]
+__all__ = [
+    "associated_with",
+    "explaining",
+    "place_probabilities",
+    "place_probability",
+    "rank",
+    "rank_key",
+    "rank_of",
+    "score_query",
+    "trigger_points_in",
+]
 
 Named = Condition | Movement | Aggravator
+T = TypeVar("T")
 
 
 def rank(
@@ -77,7 +92,12 @@ def rank(
 
 
 def score_query(catalogue: Catalogue, query: Query, weights: Weights = DEFAULT_WEIGHTS) -> Ranking:
-    """Rank every muscle (and side) of ``catalogue`` for an already-built :class:`~tpmap.Query`."""
+    """Rank every muscle (and side) of ``catalogue`` for an already-built :class:`~tpmap.Query`.
+
+    Only the muscles that the report's findings reach (through the catalogue's compiled index) are scored one by
+    one; every other muscle shares one "nothing reaches here" score plus its own frequency prior. Candidates,
+    and each candidate's evidence, are made when they are first asked for.
+    """
     if not isinstance(catalogue, Catalogue):
         raise wrong_type("catalogue", "a Catalogue (see tpmap.load_catalogue)", catalogue)
     if not isinstance(query, Query):
@@ -86,42 +106,22 @@ def score_query(catalogue: Catalogue, query: Query, weights: Weights = DEFAULT_W
     if not isinstance(weights, Weights):
         raise wrong_type("weights", "a Weights record", weights)
     tables = _tables(catalogue)
-    background = tables.background(weights)
-    priors = tables.prior(weights).evidence(query.conditions, query.mode)
-    sides: tuple[Side | None, ...] = query.sides() or (None,)
-    scored: list[tuple[float, str, str, Muscle, Side | None, tuple[Evidence, ...]]] = []
-    for muscle in catalogue.muscles.values():
-        prior = priors.get(muscle.id)
-        for side in sides:
-            evidence = tuple(_evidence(tables, muscle, side, query, weights, background))
-            if prior is not None:  # once per report, after the findings: how often the muscle is the source
-                evidence = (*evidence, prior)
-            score = math.fsum(e.contribution for e in evidence)
-            scored.append((-score, muscle.id, side or "", muscle, side, evidence))
-    scored.sort(key=lambda row: row[:3])
-    first_with_score: dict[float, int] = {}
-    for position, row in enumerate(scored, 1):
-        first_with_score.setdefault(row[0], position)
-    top = -scored[0][0] if scored else 0.0
-    weights_ = [math.exp(-row[0] - top) for row in scored]
-    total = math.fsum(weights_)
-    candidates = tuple(
-        Candidate(
-            muscle=muscle,
-            side=side,
-            score=-neg_score,
-            probability=w / total,
-            evidence=evidence,
-            rank=position,
-            red_flags=tables.red_flags[muscle.id],
-            catalogue=catalogue,
-            shared_rank=first_with_score[neg_score],
-        )
-        for position, ((neg_score, _, _, muscle, side, evidence), w) in enumerate(zip(scored, weights_, strict=True), 1)
-    )
+    order = _Order(tables, query, weights)
     flags, more = _red_flags(tables, query)
-    notes = _notes(query, len(candidates), flags, more)
-    return Ranking(query, candidates, tuple(notes), catalogue, weights, red_flags=flags, red_flags_held_back=more)
+    notes = _notes(query, len(order), flags, more, order.report.sides[0] is not None)
+    if (changed := overlay_note(catalogue.changes)) is not None:  # overlays changed muscles: the ranking says so
+        notes.append(changed)
+    ranking = object.__new__(Ranking)
+    ranking.__dict__.update(
+        query=query,
+        notes=tuple(notes),
+        catalogue=catalogue,
+        weights=weights,
+        red_flags=flags,
+        red_flags_held_back=more,
+        _order=order,
+    )
+    return ranking
 
 
 def _check_ids(catalogue: Catalogue, query: Query) -> None:
@@ -172,16 +172,49 @@ def place_probability(
     """
     spillover = _spillover(weights, mode, None)
     tables = _tables(catalogue)
-    return _best_match(tables, muscle, muscle_side, region, place_side, weights, spillover, coverage=True).probability
+    case = _side_case(tables.paired[region], place_side, muscle_side)
+    match = tables.background(weights).matches(region, spillover, case, True).get(tables.number[muscle])
+    return weights.none if match is None else match.probability
 
 
-def _notes(query: Query, count: int, flags: tuple[RedFlag, ...], more: int) -> list[str]:
+def place_probabilities(
+    catalogue: Catalogue,
+    region: str,
+    place_side: Side | None,
+    muscles: Iterable[tuple[str, Side | None]],
+    *,
+    weights: Weights = DEFAULT_WEIGHTS,
+    mode: Mode = "active",
+) -> list[float]:
+    """:func:`place_probability` for several (muscle id, muscle side) pairs and one place, from one index table.
+
+    >>> import tpmap
+    >>> place_probabilities(tpmap.load_catalogue(), "anterior_shoulder", "right", [("infraspinatus", "right")])
+    [0.9]
+    """
+    spillover = _spillover(weights, mode, None)
+    tables = _tables(catalogue)
+    paired, number, none = tables.paired[region], tables.number, weights.none
+    bg = tables.background(weights)
+    by_case: dict[int, dict[int, _Match]] = {}
+    found = []
+    for muscle, side in muscles:
+        case = _side_case(paired, place_side, side)
+        table = by_case.get(case)
+        if table is None:
+            table = by_case[case] = bg.matches(region, spillover, case, True)
+        match = table.get(number[muscle])
+        found.append(none if match is None else match.probability)
+    return found
+
+
+def _notes(query: Query, count: int, flags: tuple[RedFlag, ...], more: int, sided: bool) -> list[str]:
     notes = [
         f"Probabilities are relative to the {count} candidates (muscle and side) in this catalogue; "
         "they are not the chance that a trigger point is the cause. tpmap is an educational aid, not a diagnosis."
     ]
-    notes += list(query.readings)
-    if not query.sides():
+    notes += query.readings
+    if not sided:
         notes.append("No side was given: sides are not compared.")
     notes += [flag.text() for flag in flags]
     if more:
@@ -214,55 +247,45 @@ def _red_flags(tables: _Tables, query: Query) -> tuple[tuple[RedFlag, ...], int]
     named = [flag(cid, "named") for cid in query.conditions if conditions[cid].red_flag]
     # Checked and ruled out: the note says so, and what to watch for (no place flag repeats it).
     named += [flag(cid, "ruled_out") for cid in query.ruled_out if conditions[cid].red_flag]
-    within = tables.within
-    ranked: list[tuple[int, tuple[int, int, int], str, RedFlag]] = []
-    for cid, condition in conditions.items():
-        if cid in query.conditions or cid in query.ruled_out or not condition.red_flag:
+    # Each site's fitting conditions come from the index (per region, per sensation), in the sites' order.
+    found: dict[str, tuple[dict[str, None], tuple[int, int]]] = {}
+    for site in query.sites:
+        fits = [(cid, (1, 0)) for sensation in site.sensations for cid in tables.flag_sensations.get(sensation, ())]
+        fits += tables.flag_places[site.region]
+        for cid, fit in fits:
+            places, best = found.get(cid) or ({}, (-1, 0))
+            places[site.region] = None
+            found[cid] = (places, max(best, fit))
+    ranked: list[tuple[int, tuple[int, int, int], str, dict[str, None]]] = []
+    for cid, (places, best) in found.items():
+        if cid in query.conditions or cid in query.ruled_out:
             continue
-        if not (condition.red_flag_places or condition.red_flag_sensations):
-            continue
-        places: dict[str, None] = {}
-        best = (-1, 0)
-        for site in query.sites:
-            if any(sensation in condition.red_flag_sensations for sensation in site.sensations):
-                places[site.region] = None  # a warning that goes with a symptom, wherever it is felt
-                best = max(best, (1, 0))
-            for place in condition.red_flag_places:
-                if place in within[site.region]:  # the site is the place or lies inside it: deeper is nearer
-                    fit = (1, len(within[place]))
-                elif site.region in within[place]:  # a broad site containing the place: shallower is nearer
-                    fit = (0, -len(within[place]))
-                else:
-                    continue
-                places[site.region] = None
-                best = max(best, fit)
-        if places:
-            urgency = URGENCIES.index(condition.urgency or "soon")
-            fit_key = (-len(places), -best[0], -best[1])
-            ranked.append((urgency, fit_key, cid, flag(cid, "place", tuple(places))))
+        urgency = URGENCIES.index(conditions[cid].urgency or "soon")
+        fit_key = (-len(places), -best[0], -best[1])
+        ranked.append((urgency, fit_key, cid, places))
     ranked.sort(key=lambda row: row[:3])
     slots = RED_FLAG_LIMIT - len(named)
     if 0 < slots < len(ranked) and ranked[slots - 1][0] > 0:  # the last place shown holds no emergency
         closest = min(row[1] for row in ranked)
         if all(row[1] != closest for row in ranked[:slots]):
             ranked.insert(slots - 1, ranked.pop(next(i for i, row in enumerate(ranked) if row[1] == closest)))
-    flags = (*named, *(row[3] for row in ranked))
-    if query.all_flags or len(flags) <= RED_FLAG_LIMIT:
-        return flags, 0
-    return flags[:RED_FLAG_LIMIT], len(flags) - RED_FLAG_LIMIT
+    count = len(named) + len(ranked)
+    shown = count if query.all_flags or count <= RED_FLAG_LIMIT else RED_FLAG_LIMIT
+    flags = (*named, *(flag(cid, "place", tuple(places)) for _, _, cid, places in ranked[: max(shown - len(named), 0)]))
+    return flags[:shown], count - shown
 
 
 # ------------------------------------------------------------------------------------------ tables
 
 
-class _PerRegion(dict[str, frozenset[str]]):
+class _PerRegion(dict[str, T]):
     """A table by region id whose entries are worked out on first use."""
 
-    def __init__(self, make: Callable[[str], frozenset[str]]) -> None:
+    def __init__(self, make: Callable[[str], T]) -> None:
         super().__init__()
         self._make = make
 
-    def __missing__(self, region: str) -> frozenset[str]:
+    def __missing__(self, region: str) -> T:
         value = self[region] = self._make(region)
         return value
 
@@ -285,6 +308,54 @@ class _Tables:
         )
         """The finest parts of each region (those with no parts of their own): the unit of coverage."""
         self.zones = {mid: catalogue.zones(mid) for mid in catalogue.muscles}
+        # The index: muscles by number, and per region the muscles whose zones (or trigger points) reach it.
+        self.ids: tuple[str, ...] = tuple(catalogue.muscles)
+        self.muscles: tuple[Muscle, ...] = tuple(catalogue.muscles.values())
+        self.number = {mid: mi for mi, mid in enumerate(self.ids)}
+        zoned: dict[str, set[int]] = {}
+        located: dict[str, set[int]] = {}
+        for mi, muscle in enumerate(self.muscles):
+            for zone in self.zones[muscle.id]:
+                zoned.setdefault(zone.region, set()).add(mi)
+            for tp in muscle.trigger_points:
+                located.setdefault(tp.location.region, set()).add(mi)
+        self._zoned = {rid: frozenset(found) for rid, found in zoned.items()}
+        self._located = {rid: frozenset(found) for rid, found in located.items()}
+        self.flag_places = _PerRegion(self._flag_places)
+        """Per region, the conditions whose red-flag places it overlaps, with the fit (see ``_red_flags``)."""
+        flag_sensations: dict[str, list[str]] = {}
+        for cid, condition in catalogue.conditions.items():
+            if condition.red_flag:
+                for sensation in condition.red_flag_sensations:
+                    flag_sensations.setdefault(sensation, []).append(cid)
+        self.flag_sensations = {sensation: tuple(cids) for sensation, cids in flag_sensations.items()}
+        self.postings = _PerRegion(self._postings)
+        """Muscle numbers with a zone that is the region, contains it, lies in it or is next to it (sorted)."""
+        self.holders = _PerRegion(self._holders)
+        """Muscle numbers with a trigger point lying in the region (or in a part of it)."""
+        self.holder_ids = _PerRegion(lambda rid: frozenset(self.ids[mi] for mi in self.holders[rid]))
+        linked: dict[str, set[str]] = {mid: set(muscle.associated) for mid, muscle in catalogue.muscles.items()}
+        for mid, muscle in catalogue.muscles.items():
+            for other in muscle.associated:
+                linked[other].add(mid)
+        self.associated = {mid: tuple(sorted(others)) for mid, others in linked.items()}
+        self.reach = _PerRegion(self._reach)
+        """Per muscle whose zones are, contain or lie in the region: the sensations of those trigger points."""
+        listing: dict[str, dict[str, set[int]]] = {kind: {} for kind in ("condition", "movement", "aggravator")}
+        listing["sensation"] = {}
+        for mi, muscle in enumerate(self.muscles):
+            for kind, ids in (
+                ("condition", muscle.conditions),
+                ("movement", muscle.movements),
+                ("aggravator", muscle.aggravators),
+                ("sensation", tuple(s for tp in muscle.trigger_points for s in tp.sensations)),
+            ):
+                for ident in ids:
+                    listing[kind].setdefault(ident, set()).add(mi)
+        self.listing: dict[str, dict[str, frozenset[int]]] = {
+            kind: {ident: frozenset(found) for ident, found in table.items()} for kind, table in listing.items()
+        }
+        """Muscle numbers that list each condition, movement, aggravator or sensation."""
         self.red_flags = {
             mid: tuple(
                 (catalogue.conditions[c].name, catalogue.conditions[c].red_flag or "")
@@ -295,19 +366,71 @@ class _Tables:
         }
         self._backgrounds: dict[Weights, _Background] = {}
         self._priors: dict[Weights, _Prior] = {}
+        self._last_background: _Background | None = None
+        self._last_prior: _Prior | None = None
+
+    def _flag_places(self, region: str) -> tuple[tuple[str, tuple[int, int]], ...]:
+        """The conditions with a red flag whose places overlap ``region``, with how well (see ``_red_flags``)."""
+        within = self.within
+        found = []
+        for cid, condition in self.catalogue.conditions.items():
+            if not condition.red_flag:
+                continue
+            best = (-1, 0)
+            for place in condition.red_flag_places:
+                if place in within[region]:  # the site is the place or lies inside it: deeper is nearer
+                    best = max(best, (1, len(within[place])))
+                elif region in within[place]:  # a broad site containing the place: shallower is nearer
+                    best = max(best, (0, -len(within[place])))
+            if best[0] >= 0:
+                found.append((cid, best))
+        return tuple(found)
+
+    def _postings(self, region: str) -> tuple[int, ...]:
+        catalogue, zoned = self.catalogue, self._zoned
+        places = (*self.within[region], *catalogue.descendants(region), *self.adjacent[region])
+        return tuple(sorted({mi for place in places for mi in zoned.get(place, ())}))
+
+    def _holders(self, region: str) -> frozenset[int]:
+        located = self._located
+        places = (region, *self.catalogue.descendants(region))
+        return frozenset(mi for place in places for mi in located.get(place, ()))
+
+    def _reach(self, region: str) -> dict[int, frozenset[str]]:
+        within = self.within
+        region_within = within[region]
+        found: dict[int, frozenset[str]] = {}
+        for mi in self.postings[region]:
+            muscle = self.muscles[mi]
+            reaching = {
+                z.trigger_point
+                for z in self.zones[muscle.id]
+                if z.region in region_within or region in within[z.region]
+            }
+            if reaching:
+                found[mi] = frozenset(s for tp in muscle.trigger_points if tp.id in reaching for s in tp.sensations)
+        return found
 
     def background(self, weights: Weights) -> _Background:
         """P(finding | catalogue) under ``weights``, worked out lazily and kept (see ``_remember``)."""
+        last = self._last_background
+        if last is not None and last.weights is weights:  # the same record again: no need to hash its fields
+            return last
         cached = self._backgrounds.get(weights)
         if cached is None:
             cached = _remember(self._backgrounds, weights, _Background(self, weights))
+        self._last_background = cached
         return cached
 
     def prior(self, weights: Weights) -> _Prior:
         """The frequency prior under ``weights``, fitted on first use and kept (see ``_remember``)."""
+        last = self._last_prior
+        if last is not None and last.weights is weights:
+            return last
         cached = self._priors.get(weights)
         if cached is None:
             cached = _remember(self._priors, weights, _Prior(self, weights))
+        self._last_prior = cached
         return cached
 
 
@@ -430,121 +553,565 @@ def _spillover(weights: Weights, mode: Mode, intensity: int | None) -> float:
     return base if intensity is None else base * (weights.intensity_base + weights.intensity_step * intensity)
 
 
-def _evidence(
-    tables: _Tables,
-    muscle: Muscle,
-    side: Side | None,
-    query: Query,
-    weights: Weights,
-    bg: _Background,
-) -> Iterator[Evidence]:
-    regions = tables.regions
-    for index, site in enumerate(query.sites):
-        spill = _spillover(weights, query.mode, site.intensity)
-        match = _best_match(tables, muscle.id, side, site.region, site.side, weights, spill, coverage=True)
-        ratio = math.log(match.probability / bg.site(site.region, spill))
-        if match.relation in ("exact", "inside", "contains"):
-            ratio = max(ratio, 0.0)  # a zone that covers the place never counts against the muscle
-        place = place_text(regions[site.region].name, site.side)
-        yield _zone_evidence("site", f"pain at {place}", site.region, site.side, index, match, ratio)
-        if not site.sensations:
-            continue
-        within = tables.within[site.region]
-        reaching = {
-            z.trigger_point
-            for z in tables.zones[muscle.id]
-            if z.region in within or site.region in tables.within[z.region]
-        }
-        factor = weights.latent_sensation_factor if query.mode == "latent" else 1.0
-        for sensation in site.sensations:
-            listed = any(sensation in tp.sensations for tp in muscle.trigger_points if tp.id in reaching)
-            p = weights.listed if listed else weights.not_listed
-            yield Evidence(
-                "sensation",
-                f"{sensation.replace('_', ' ')} at {place}",
-                sensation,
-                "listed" if listed else "not_listed",
-                factor * math.log(p / bg.listed("sensation", sensation)),
-                side=site.side,
-                site=index,
+# ------------------------------------------------------------------------------------------ the report, compiled
+
+
+_FREE, _SAME, _OTHER = 0, 1, 2
+"""How a place's side stands to a candidate's: not compared (no side on either, or a midline place), the same
+side, or the other side. A zone's match depends on nothing else about the two sides."""
+_CASE_SIDES: tuple[tuple[Side | None, Side | None], ...] = ((None, None), ("left", "left"), ("left", "right"))
+"""(muscle side, place side) standing for each case."""
+
+
+def _side_case(paired: bool, place_side: Side | None, side: Side | None) -> int:
+    if place_side is None or side is None or not paired:
+        return _FREE
+    return _SAME if place_side == side else _OTHER
+
+
+class _Report:
+    """One query against the index: each finding's contribution for a muscle it does not reach (the defaults
+    every unreached muscle shares), and the muscles it reaches, with their own contributions."""
+
+    def __init__(self, tables: _Tables, query: Query, weights: Weights) -> None:
+        self.tables, self.query, self.weights = tables, query, weights
+        bg = self.bg = tables.background(weights)
+        self.sides: tuple[Side | None, ...] = query.sides() or (None,)
+        self.prior = tables.prior(weights).order(query.conditions, query.mode)
+        count = len(self.sides)
+        defaults: list[float] = []
+        yes: dict[int, float] = {}
+        """A listed finding's contribution for a muscle that lists it (sensations, conditions …, tender spots)."""
+        # (position, side index or -1 for every side, contribution by muscle), applied once the defaults are known
+        hits: list[tuple[int, int, Mapping[int, float]]] = []
+        mode = query.mode
+        self.spills: list[float] = []
+        for site in query.sites:
+            spill = _spillover(weights, mode, site.intensity)
+            self.spills.append(spill)
+            region = site.region
+            position = len(defaults)
+            defaults.append(math.log(weights.none / bg.site(region, spill)))
+            paired = tables.paired[region]
+            cases = [_side_case(paired, site.side, side) for side in self.sides]
+            for si, case in enumerate(cases) if len(set(cases)) > 1 else ((-1, cases[0]),):
+                hits.append((position, si, bg.ratios(True, region, spill, case)))
+            if site.sensations:
+                factor = weights.latent_sensation_factor if mode == "latent" else 1.0
+                reach = tables.reach[region]
+                for sensation in site.sensations:
+                    mean = bg.listed("sensation", sensation)
+                    position = len(defaults)
+                    felt_value = yes[position] = factor * math.log(weights.listed / mean)
+                    defaults.append(factor * math.log(weights.not_listed / mean))
+                    hits.append((position, -1, {mi: felt_value for mi, felt in reach.items() if sensation in felt}))
+        spill = _spillover(weights, mode, None)
+        self.absent_spill = spill
+        for absent in query.absent:
+            region = absent.region
+            position = len(defaults)
+            defaults.append(math.log(1.0 / (1.0 - bg.absent(region, spill))))
+            paired = tables.paired[region]
+            cases = [_side_case(paired, absent.side, side) for side in self.sides]
+            for si, case in enumerate(cases) if len(set(cases)) > 1 else ((-1, cases[0]),):
+                hits.append((position, si, bg.ratios(False, region, spill, case)))
+        # Findings that a muscle's entry lists or not: their muscles need not be reached (see ``_PriorOrder.runs``).
+        listed: list[tuple[int, frozenset[int], float]] = []
+        """(position, muscles listing it, their contribution) of each condition, movement, aggravator, ruled out."""
+        keys: list[tuple[str, str]] = []
+        for kind, ids in (
+            ("condition", query.conditions),
+            ("movement", query.movements),
+            ("aggravator", query.aggravators),
+        ):
+            not_listed = weights.condition_not_listed if kind == "condition" else weights.not_listed
+            for ident in ids:
+                mean = bg.listed(kind, ident)
+                value = yes[len(defaults)] = math.log(weights.listed / mean)
+                listed.append((len(defaults), tables.listing[kind].get(ident, frozenset()), value))
+                keys.append((kind, ident))
+                defaults.append(math.log(not_listed / mean))
+        spots = [(True, spot) for spot in query.tender] + [(False, spot) for spot in query.not_tender]
+        for tender, spot in spots:
+            mean = bg.tender(spot.region)
+            here_p, elsewhere_p = weights.tender_here, weights.tender_elsewhere
+            if tender:
+                here, elsewhere = math.log(here_p / mean), math.log(elsewhere_p / mean)
+            else:
+                here, elsewhere = math.log((1.0 - here_p) / (1.0 - mean)), math.log((1.0 - elsewhere_p) / (1.0 - mean))
+            position = len(defaults)
+            yes[position] = here
+            defaults.append(elsewhere)
+            holders = dict.fromkeys(tables.holders[spot.region], here)
+            for si, side in enumerate(self.sides):
+                if spot.side is None or side is None or spot.side == side:
+                    hits.append((position, si, holders))
+        for ident in query.ruled_out:
+            mean = bg.ruled_out(ident)
+            value = yes[len(defaults)] = math.log(weights.ruled_out_listed / mean)
+            listed.append((len(defaults), tables.listing["condition"].get(ident, frozenset()), value))
+            keys.append(("ruled_out", ident))
+            defaults.append(math.log(weights.condition_not_listed / mean))
+        self.defaults = defaults
+        self.yes = yes
+        rows: dict[int, list[list[float]]] = {}
+        for position, si, values in hits:
+            for mi, value in values.items():
+                found = rows.get(mi)
+                if found is None:
+                    found = rows[mi] = [defaults.copy()] if count == 1 else [defaults.copy() for _ in range(count)]
+                if si < 0:
+                    for each in found:
+                        each[position] = value
+                else:
+                    found[si][position] = value
+        for position, members, value in listed:
+            for mi in members & rows.keys() if len(members) > len(rows) else (mi for mi in members if mi in rows):
+                for each in rows[mi]:
+                    each[position] = value
+        self.rows = rows
+        """Per muscle a place finding reaches, per side: every finding's contribution, in the report's order."""
+        # The muscles no place finding reaches, in runs that share the listed findings they list.
+        self.tails: list[tuple[_Run, list[float]]] = []
+        for signature, run in self.prior.runs(tuple(keys), [members for _, members, _ in listed]):
+            base = defaults.copy()
+            for j in signature:
+                position, _, value = listed[j]
+                base[position] = value
+            self.tails.append((run, base))
+        self._plan: list[tuple[Any, ...]] | None = None
+
+    # -------------------------------------------------------------------------------- evidence, when asked
+
+    def evidence(self, mi: int, si: int) -> tuple[Evidence, ...]:
+        """The candidate's evidence items, in the report's order, built from the same numbers as its score."""
+        side = self.sides[si]
+        items: list[Evidence] = []
+        for entry in self._plan or self._make_plan():
+            code = entry[0]
+            if code == _PLACE:
+                found = entry[1][si].get(mi)
+                if found is None:
+                    items.append(entry[2])
+                else:
+                    ratio, match = found
+                    zone = match.zone
+                    items.append(
+                        _item(
+                            entry[3],
+                            entry[4],
+                            entry[5],
+                            match.relation,
+                            ratio,
+                            zone.kind if zone else None,
+                            zone.region if zone else None,
+                            zone.trigger_point if zone else None,
+                            entry[6],
+                            entry[7],
+                            match.coverage,
+                        )
+                    )
+            elif code == _LISTED:
+                items.append(entry[2] if mi in entry[1] else entry[3])
+            else:  # a spot pressed: a trigger point there, on the same side
+                here = (entry[4] is None or side is None or entry[4] == side) and mi in entry[1]
+                items.append(entry[2] if here else entry[3])
+        prior = self.prior.items.get(self.tables.ids[mi])
+        if prior is not None:  # once per report, after the findings: how often the muscle is the source
+            items.append(prior)
+        return tuple(items)
+
+    def _make_plan(self) -> list[tuple[Any, ...]]:
+        """What every candidate's evidence is made of, worked out once per report: per finding, the item of a
+        muscle it does not reach, shared, and what a reached muscle's item needs."""
+        tables, query, bg, defaults, yes = self.tables, self.query, self.bg, self.defaults, self.yes
+        regions, paired = tables.regions, tables.paired
+        plan: list[tuple[Any, ...]] = []
+        position = 0
+
+        def listed(
+            members: Container[int],
+            kind: FindingKind,
+            finding: str,
+            subject: str,
+            side: Side | None = None,
+            site: int | None = None,
+        ) -> None:
+            nonlocal position
+            items = (
+                _item(kind, finding, subject, "listed", yes[position], None, None, None, side, site),
+                _item(kind, finding, subject, "not_listed", defaults[position], None, None, None, side, site),
             )
-    for index, absent in enumerate(query.absent):
-        spill = _spillover(weights, query.mode, None)
-        match = _best_match(tables, muscle.id, side, absent.region, absent.side, weights, spill)
-        present = match.probability if match.relation != "none" else 0.0
-        ratio = math.log((1.0 - present) / (1.0 - bg.absent(absent.region, spill)))
-        finding = f"no pain at {place_text(regions[absent.region].name, absent.side)}"
-        yield _zone_evidence("absent", finding, absent.region, absent.side, index, match, ratio)
-    catalogue = tables.catalogue
-    listed_kinds: tuple[tuple[FindingKind, str, tuple[str, ...], tuple[str, ...], Mapping[str, Named], float], ...] = (
-        (
-            "condition",
-            "condition",
-            query.conditions,
-            muscle.conditions,
-            catalogue.conditions,
-            weights.condition_not_listed,
-        ),
-        ("movement", "restricted", query.movements, muscle.movements, catalogue.movements, weights.not_listed),
-        ("aggravator", "worse with", query.aggravators, muscle.aggravators, catalogue.aggravators, weights.not_listed),
-    )
-    for kind, label, ids, own, names, not_listed in listed_kinds:
-        for ident in ids:
-            listed = ident in own
-            p = weights.listed if listed else not_listed
-            yield Evidence(
-                kind,
-                f"{label}: {names[ident].name.lower()}",
-                ident,
-                "listed" if listed else "not_listed",
-                math.log(p / bg.listed(kind, ident)),
+            plan.append((_LISTED, members, *items))
+            position += 1
+
+        def place(kind: FindingKind, finding: str, region: str, side: Side | None, index: int, by_side: Any) -> None:
+            nonlocal position
+            default = _item(kind, finding, region, "none", defaults[position], None, None, None, side, index, None)
+            plan.append((_PLACE, by_side, default, kind, finding, region, side, index))
+            position += 1
+
+        for index, site in enumerate(query.sites):
+            spill, region = self.spills[index], site.region
+            text = place_text(regions[region].name, site.side)
+            by_side = [bg.site_table(region, spill, _side_case(paired[region], site.side, s)) for s in self.sides]
+            place("site", f"pain at {text}", region, site.side, index, by_side)
+            reach = tables.reach[region]
+            for sensation in site.sensations:
+                felt = frozenset(mi for mi, found in reach.items() if sensation in found)
+                finding = f"{sensation.replace('_', ' ')} at {text}"
+                listed(felt, "sensation", finding, sensation, site.side, index)
+        for index, absent in enumerate(query.absent):
+            region = absent.region
+            by_side = [
+                bg.absent_table(region, self.absent_spill, _side_case(paired[region], absent.side, s))
+                for s in self.sides
+            ]
+            text = place_text(regions[region].name, absent.side)
+            place("absent", f"no pain at {text}", region, absent.side, index, by_side)
+        catalogue = tables.catalogue
+        named: tuple[tuple[FindingKind, str, tuple[str, ...], Mapping[str, Named]], ...] = (
+            ("condition", "condition", query.conditions, catalogue.conditions),
+            ("movement", "restricted", query.movements, catalogue.movements),
+            ("aggravator", "worse with", query.aggravators, catalogue.aggravators),
+        )
+        for kind, label, ids, names in named:
+            for ident in ids:
+                members = tables.listing[kind].get(ident, frozenset())
+                listed(members, kind, f"{label}: {names[ident].name.lower()}", ident)
+        spots = [(True, spot) for spot in query.tender] + [(False, spot) for spot in query.not_tender]
+        for index, (tender, spot) in enumerate(spots):
+            text = place_text(regions[spot.region].name, spot.side)
+            finding = f"{'tender' if tender else 'not tender'} when pressed at {text}"
+            pressed: FindingKind = "tender" if tender else "not_tender"
+            number = index if tender else index - len(query.tender)
+            items = (
+                _item(pressed, finding, spot.region, "listed", yes[position], None, None, None, spot.side, number),
+                _item(
+                    pressed, finding, spot.region, "not_listed", defaults[position], None, None, None, spot.side, number
+                ),
             )
-    yield from _examination(tables, muscle, side, query, weights, bg)
+            plan.append((_SPOT, tables.holders[spot.region], *items, spot.side))
+            position += 1
+        for ident in query.ruled_out:
+            members = tables.listing["condition"].get(ident, frozenset())
+            listed(members, "ruled_out", f"ruled out: {catalogue.conditions[ident].name.lower()}", ident)
+        self._plan = plan
+        return plan
+
+    def explained(self) -> dict[tuple[int, int], tuple[int, int]]:
+        """Per candidate (muscle number, side index) whose zones explain a painful place: bit masks of the places
+        explained, and of those explained by an essential zone (bit i: ``query.sites[i]``)."""
+        found: dict[tuple[int, int], tuple[int, int]] = {}
+        bg, paired = self.bg, self.tables.paired
+        for index, site in enumerate(self.query.sites):
+            bit = 1 << index
+            for si, side in enumerate(self.sides):
+                case = _side_case(paired[site.region], site.side, side)
+                for mi, (_, match) in bg.site_table(site.region, self.spills[index], case).items():
+                    if match.relation in EXPLAINING:
+                        mask, essential = found.get((mi, si), (0, 0))
+                        zone = match.zone
+                        strong = bit if zone is not None and zone.kind == "essential" else 0
+                        found[mi, si] = (mask | bit, essential | strong)
+        return found
 
 
-def _examination(
-    tables: _Tables, muscle: Muscle, side: Side | None, query: Query, weights: Weights, bg: _Background
-) -> Iterator[Evidence]:
-    """Answers to the examination: spots tender (or not) when pressed, and conditions ruled out.
+class _Order(Sequence[Candidate]):
+    """A ranking's candidates in order, made as they are reached.
 
-    A spot is tender with ``Weights.tender_here`` when a trigger point of the muscle (on the same side) lies in
-    it and ``Weights.tender_elsewhere`` otherwise; a ruled-out condition has ``Weights.ruled_out_listed`` for the
-    muscles that mimic it and ``Weights.condition_not_listed`` for the others. Each is a log ratio against the
-    mean over the catalogue's muscles (:class:`_Background`), like every other finding.
+    The muscles the report's places reach are scored and sorted. The others (the tails) share the report's
+    defaults, but for the listed findings each lists (one tail per set of them), and differ only by their
+    frequency prior: they come in the prior's order, worked out once per catalogue. The sorted runs are merged
+    as far as anyone looks; a candidate's place can also be counted directly, without walking the order.
     """
-    catalogue = tables.catalogue
-    spots = [(True, spot) for spot in query.tender] + [(False, spot) for spot in query.not_tender]
-    for index, (tender, spot) in enumerate(spots):
-        here = (spot.side is None or side is None or spot.side == side) and _holds_trigger_point(
-            catalogue, muscle, spot.region
+
+    def __init__(self, tables: _Tables, query: Query, weights: Weights) -> None:
+        report = self.report = _Report(tables, query, weights)
+        self.tables, self.query, self.weights = tables, query, weights
+        ids = tables.ids
+        values = report.prior.values
+        self.width = len(report.sides)
+        labels = self.labels = [side or "" for side in report.sides]
+        scored: list[tuple[float, str, str, int, int]] = []
+        fsum = math.fsum
+        for mi, rows in report.rows.items():
+            value = values[mi]
+            for si, row in enumerate(rows):
+                # Two terms add exactly rounded as they are; more need fsum (the order of findings never matters).
+                score = row[0] + value if len(row) == 1 else fsum((*row, value))
+                scored.append((-score, ids[mi], labels[si], mi, si))
+        scored.sort()
+        self.scored = scored
+        self.reached = report.rows.keys()
+        self.tails = report.tails
+        self._negs: list[dict[int, float]] = [{} for _ in self.tails]
+        self._bases = [math.fsum(base) for _, base in self.tails]
+        """Each tail's shared score without its prior (to find a score's place among its groups)."""
+        self._reached_keys: list[list[tuple[float, str]]] | None = None
+        self._entries: dict[tuple[int, int], tuple[float, str, str, int, int]] = {}
+        self._positions: dict[tuple[int, int], int] = {}
+        heads = [entry[0] for entry in scored[:1]]
+        reached = self.reached
+        for tail, (run, _) in enumerate(self.tails):
+            # The tail's best score: that of its first group with a muscle no place reaches.
+            group = next((g for g, found in enumerate(run.members) if any(mi not in reached for mi in found)), None)
+            if group is not None:
+                heads.append(self._neg(tail, group))
+        top = self.top = -min(heads) if heads else 0.0
+        terms = [math.exp(-entry[0] - top) for entry in scored]
+        prior = report.prior
+        for tail, (run, _) in enumerate(self.tails):
+            inside = [mi for mi in self.reached if mi in run.group_of]
+            if run.size > len(inside):  # the run's muscles share its base: the sum of their priors' exponentials
+                rest = math.fsum([run.total_exp, *(-prior.exps[mi] for mi in inside)])
+                terms.append(self.width * math.exp(self._bases[tail] - top) * rest)
+        self.total = math.fsum(terms)
+        self._merged: list[tuple[float, str, str, int, int]] = []
+        """The order as far as it has been walked: (minus the score, muscle id, side, muscle number, side index)."""
+        self._shared: list[int] = []
+        """For each place walked, the first place with the same score."""
+        self._next = 0
+        """The next reached candidate to place."""
+        self._heads: list[list[Any]] | None = None
+        """Each tail's next candidate and the rest of it, once the walk has begun."""
+        self._made: dict[int, Candidate] = {}
+
+    def remake(self) -> tuple[Callable[..., Ranking], tuple[Catalogue, Query, Weights]]:
+        return score_query, (self.tables.catalogue, self.query, self.weights)
+
+    # ---------------------------------------------------------------------------- the tails, in order
+
+    def _neg(self, tail: int, group: int) -> float:
+        """Minus the score of a muscle of ``group`` in ``tail`` (they all share it)."""
+        negs = self._negs[tail]
+        found = negs.get(group)
+        if found is None:
+            run, base = self.tails[tail]
+            found = negs[group] = -math.fsum((*base, run.groups[group]))
+        return found
+
+    def _tail_entries(self, tail: int) -> Iterator[tuple[float, str, str, int, int]]:
+        """The tail's candidates in order: prior groups best first; groups whose scores round to the same
+        number are merged by muscle id."""
+        run = self.tails[tail][0]
+        ids, reached, labels = self.tables.ids, self.reached, self.labels
+        size = len(run.groups)
+        group = 0
+        while group < size:
+            neg = self._neg(tail, group)
+            end = group + 1
+            while end < size and self._neg(tail, end) == neg:
+                end += 1
+            members: Iterable[int] = (
+                run.members[group]
+                if end == group + 1
+                else heapq.merge(*(run.members[g] for g in range(group, end)), key=ids.__getitem__)
+            )
+            for mi in members:
+                if mi not in reached:
+                    mid = ids[mi]
+                    for si, label in enumerate(labels):
+                        yield (neg, mid, label, mi, si)
+            group = end
+
+    def _tails_before(self, neg: float, mid: str) -> int:
+        """How many tail muscles come before a candidate of score ``-neg`` and muscle id ``mid``."""
+        if self._reached_keys is None:
+            ids = self.tables.ids
+            self._reached_keys = [
+                sorted((self._neg(tail, run.group_of[mi]), ids[mi]) for mi in self.reached if mi in run.group_of)
+                for tail, (run, _) in enumerate(self.tails)
+            ]
+        count = 0
+        for tail, (run, _) in enumerate(self.tails):
+            size = len(run.groups)
+            negs = self._negs[tail]
+            # Close to the first group not above the score (from the shared base), then exactly.
+            at = min(bisect.bisect_left(run.negatives, neg + self._bases[tail]), size)
+            while at > 0 and (negs.get(at - 1) or self._neg(tail, at - 1)) >= neg:
+                at -= 1
+            while at < size and (negs.get(at) or self._neg(tail, at)) < neg:
+                at += 1
+            count += run.before[at]
+            while at < size and self._neg(tail, at) == neg:
+                count += bisect.bisect_left(run.member_ids[at], mid)
+                at += 1
+            count -= bisect.bisect_left(self._reached_keys[tail], (neg, mid))
+        return count
+
+    # ---------------------------------------------------------------------------- the sequence
+
+    def __len__(self) -> int:
+        return len(self.tables.ids) * self.width
+
+    @overload
+    def __getitem__(self, index: int) -> Candidate: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Candidate]: ...
+    def __getitem__(self, index: int | slice) -> Candidate | Sequence[Candidate]:
+        if isinstance(index, slice):
+            start, stop, step = index.indices(len(self))
+            if step == 1 and start < stop:
+                self[stop - 1]  # walks the order once
+                known, merged, shared = self._made, self._merged, self._shared
+                return tuple(known.get(i) or self._candidate(i, merged[i], shared[i]) for i in range(start, stop))
+            return tuple(self[i] for i in range(start, stop, step))
+        size = len(self)
+        if index < 0:
+            index += size
+        if not 0 <= index < size:
+            raise IndexError("ranking index out of range")
+        made = self._made.get(index)
+        if made is None:
+            if len(self._merged) <= index:
+                self._walk(index)
+            made = self._candidate(index, self._merged[index], self._shared[index])
+        return made
+
+    def walk_to(self, index: int) -> None:
+        """Place the candidates as far as ``index`` (without making them)."""
+        if len(self._merged) <= index:
+            self._walk(index)
+
+    def _walk(self, index: int) -> None:
+        """Merge the reached candidates and the tails as far as ``index``."""
+        merged, shared, scored = self._merged, self._shared, self.scored
+        heads = self._heads
+        if heads is None:
+            heads = self._heads = []
+            for tail in range(len(self.tails)):
+                rest = self._tail_entries(tail)
+                first = next(rest, None)
+                if first is not None:
+                    heads.append([first, rest])
+        at, count = self._next, len(scored)
+        while len(merged) <= index:
+            entry = scored[at] if at < count else None
+            pick = -1
+            for number, head in enumerate(heads):
+                if entry is None or head[0] < entry:
+                    entry, pick = head[0], number
+            if entry is None:  # pragma: no cover - the index was checked against the length
+                break
+            if pick < 0:
+                at += 1
+            else:
+                following = next(heads[pick][1], None)
+                if following is None:
+                    del heads[pick]
+                else:
+                    heads[pick][0] = following
+            shared.append(shared[-1] if merged and merged[-1][0] == entry[0] else len(merged))
+            self._positions[entry[3], entry[4]] = len(merged)
+            merged.append(entry)
+        self._next = at
+
+    def __iter__(self) -> Iterator[Candidate]:
+        return (self[i] for i in range(len(self)))
+
+    def resolve(self) -> tuple[Candidate, ...]:
+        return tuple(self)
+
+    def _candidate(self, index: int, entry: tuple[float, str, str, int, int], shared: int) -> Candidate:
+        neg, mid, _, mi, si = entry
+        tables, report = self.tables, self.report
+        candidate: Candidate = _new(Candidate)
+        _set(
+            candidate,
+            "__dict__",
+            {
+                "muscle": tables.muscles[mi],
+                "side": report.sides[si],
+                "score": -neg,
+                "probability": math.exp(-neg - self.top) / self.total,
+                "rank": index + 1,
+                "catalogue": tables.catalogue,
+                "red_flags": tables.red_flags[mid],
+                "shared_rank": shared + 1,
+                "_evidence_maker": partial(report.evidence, mi, si),
+            },
         )
-        p = weights.tender_here if here else weights.tender_elsewhere
-        mean = bg.tender(spot.region)
-        place = place_text(catalogue.regions[spot.region].name, spot.side)
-        yield Evidence(
-            "tender" if tender else "not_tender",
-            f"{'tender' if tender else 'not tender'} when pressed at {place}",
-            spot.region,
-            "listed" if here else "not_listed",
-            math.log(p / mean) if tender else math.log((1.0 - p) / (1.0 - mean)),
-            side=spot.side,
-            site=index if tender else index - len(query.tender),
-        )
-    for ident in query.ruled_out:
-        listed = ident in muscle.conditions
-        p = weights.ruled_out_listed if listed else weights.condition_not_listed
-        yield Evidence(
-            "ruled_out",
-            f"ruled out: {catalogue.conditions[ident].name.lower()}",
-            ident,
-            "listed" if listed else "not_listed",
-            math.log(p / bg.ruled_out(ident)),
-        )
+        self._made[index] = candidate
+        return candidate
+
+    def entry(self, mi: int, si: int) -> tuple[float, str, str, int, int]:
+        """The candidate's sort key (minus its score, muscle id, side) and numbers."""
+        if mi in self.reached:
+            if not self._entries:
+                self._entries = {(entry[3], entry[4]): entry for entry in self.scored}
+            return self._entries[mi, si]
+        tail = next(t for t, (run, _) in enumerate(self.tails) if mi in run.group_of)
+        neg = self._neg(tail, self.tails[tail][0].group_of[mi])
+        return (neg, self.tables.ids[mi], self.labels[si], mi, si)
+
+    def position(self, mi: int, si: int) -> int:
+        """Where the candidate (muscle number, side index) stands: known if the walk has passed it, else counted
+        without walking the order."""
+        known = self._positions.get((mi, si))
+        if known is not None:
+            return known
+        entry = self.entry(mi, si)
+        neg, mid = entry[0], entry[1]
+        found = bisect.bisect_left(self.scored, entry[:3]) + self.width * self._tails_before(neg, mid)
+        if mi not in self.reached:
+            found += si  # a tail muscle's sides come one after the other
+        self._positions[mi, si] = found
+        return found
+
+    def candidate(self, mi: int, si: int) -> Candidate:
+        """The candidate (muscle number, side index), made in its place."""
+        index = self.position(mi, si)
+        made = self._made.get(index)
+        if made is not None:
+            return made
+        if index < len(self._merged):
+            return self[index]
+        entry = self.entry(mi, si)
+        higher = bisect.bisect_left(self.scored, (entry[0],)) + self.width * self._tails_before(entry[0], "")
+        return self._candidate(index, entry, higher)
 
 
-def _holds_trigger_point(catalogue: Catalogue, muscle: Muscle, region: str) -> bool:
-    """Whether a trigger point of ``muscle`` lies in ``region`` (or in a part of it)."""
-    return any(catalogue.is_within(tp.location.region, region) for tp in muscle.trigger_points)
+_PLACE, _LISTED, _SPOT = 0, 1, 2
+"""The kinds of entry in a report's evidence plan (see ``_Report._make_plan``)."""
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _item(
+    kind: FindingKind,
+    finding: str,
+    subject: str,
+    relation: Relation,
+    contribution: float,
+    zone: ZoneKind | None,
+    zone_region: str | None,
+    trigger_point: str | None,
+    side: Side | None = None,
+    site: int | None = None,
+    coverage: float | None = None,
+) -> Evidence:
+    """An :class:`Evidence` item, made without the frozen dataclass's field-by-field ``__init__`` (a third of the
+    time; the fields are the same)."""
+    item: Evidence = _new(Evidence)
+    _set(
+        item,
+        "__dict__",
+        {
+            "kind": kind,
+            "finding": finding,
+            "subject": subject,
+            "relation": relation,
+            "contribution": contribution,
+            "zone": zone,
+            "zone_region": zone_region,
+            "trigger_point": trigger_point,
+            "side": side,
+            "site": site,
+            "coverage": coverage,
+        },
+    )
+    return item
 
 
 def _zone_evidence(
@@ -584,19 +1151,75 @@ class _Background:
         self.count = max(len(self.muscles), 1)
         self._places: dict[tuple[str, float], tuple[float, float]] = {}
         self._listed: dict[tuple[str, str], float] = {}
+        self._matches: dict[tuple[str, float, int, bool], dict[int, _Match]] = {}
+        self._sites: dict[tuple[str, float, int], dict[int, tuple[float, _Match]]] = {}
+        self._absent: dict[tuple[str, float, int], dict[int, tuple[float, _Match]]] = {}
+        self._ratios: dict[tuple[bool, str, float, int], dict[int, float]] = {}
+
+    def matches(self, region: str, spillover: float, case: int, coverage: bool) -> dict[int, _Match]:
+        """The best zone match of every muscle the region's postings hold, for one side case (see
+        :func:`_side_case`), kept: with ``coverage`` for painful places, without it for places that do not hurt."""
+        key = (region, spillover, case, coverage)
+        cached = self._matches.get(key)
+        if cached is None:
+            tables, weights = self.tables, self.weights
+            side, place_side = _CASE_SIDES[case]
+            ids = tables.ids
+            cached = self._matches[key] = {
+                mi: _best_match(tables, ids[mi], side, region, place_side, weights, spillover, coverage=coverage)
+                for mi in tables.postings[region]
+            }
+        return cached
+
+    def site_table(self, region: str, spillover: float, case: int) -> dict[int, tuple[float, _Match]]:
+        """Each reached muscle's contribution for pain at ``region``, with the match it comes from."""
+        key = (region, spillover, case)
+        cached = self._sites.get(key)
+        if cached is None:
+            mean = self.site(region, spillover)
+            cached = {}
+            for mi, match in self.matches(region, spillover, case, True).items():
+                ratio = math.log(match.probability / mean)
+                if match.relation in EXPLAINING:
+                    ratio = max(ratio, 0.0)  # a zone that covers the place never counts against the muscle
+                cached[mi] = (ratio, match)
+            self._sites[key] = cached
+        return cached
+
+    def ratios(self, site: bool, region: str, spillover: float, case: int) -> dict[int, float]:
+        """The contributions alone of :meth:`site_table` (``site``) or :meth:`absent_table`, kept."""
+        key = (site, region, spillover, case)
+        cached = self._ratios.get(key)
+        if cached is None:
+            table = (self.site_table if site else self.absent_table)(region, spillover, case)
+            # A muscle whose zones miss the place here (on this side) adds what an unreached one adds: left out.
+            cached = self._ratios[key] = {mi: ratio for mi, (ratio, match) in table.items() if match.relation != "none"}
+        return cached
+
+    def absent_table(self, region: str, spillover: float, case: int) -> dict[int, tuple[float, _Match]]:
+        """Each reached muscle's contribution for no pain at ``region``, with the match it comes from."""
+        key = (region, spillover, case)
+        cached = self._absent.get(key)
+        if cached is None:
+            mean = self.absent(region, spillover)
+            cached = {}
+            for mi, match in self.matches(region, spillover, case, False).items():
+                present = match.probability if match.relation != "none" else 0.0
+                cached[mi] = (math.log((1.0 - present) / (1.0 - mean)), match)
+            self._absent[key] = cached
+        return cached
 
     def _place(self, region: str, spillover: float) -> tuple[float, float]:
         key = (region, spillover)
         cached = self._places.get(key)
         if cached is None:
-            tables, weights = self.tables, self.weights
-            sites = [
-                _best_match(tables, m.id, None, region, None, weights, spillover, coverage=True) for m in self.muscles
-            ]
-            matches = [_best_match(tables, m.id, None, region, None, weights, spillover) for m in self.muscles]
-            present = math.fsum(m.probability for m in sites) / self.count if sites else weights.none
-            covered = math.fsum(m.probability for m in matches if m.relation != "none") / self.count
-            cached = self._places[key] = (present, covered)
+            weights = self.weights
+            sites = self.matches(region, spillover, _FREE, True)
+            matches = self.matches(region, spillover, _FREE, False)
+            unreached = [weights.none] * (len(self.muscles) - len(sites))
+            present = math.fsum([*(m.probability for m in sites.values()), *unreached]) / self.count
+            covered = math.fsum(m.probability for m in matches.values() if m.relation != "none") / self.count
+            cached = self._places[key] = (present if self.muscles else weights.none, covered)
         return cached
 
     def site(self, region: str, spillover: float) -> float:
@@ -610,45 +1233,30 @@ class _Background:
     def listed(self, kind: str, ident: str) -> float:
         """Mean P(finding | muscle) for a sensation, condition, movement or aggravator."""
         not_listed = self.weights.condition_not_listed if kind == "condition" else self.weights.not_listed
-        return self._mean((kind, ident), lambda m: _lists(m, kind, ident), self.weights.listed, not_listed)
+        hits = len(self.tables.listing[kind].get(ident, ()))
+        return self._mean((kind, ident), hits, self.weights.listed, not_listed)
 
     def tender(self, region: str) -> float:
         """Mean P(a spot in ``region`` is tender and reproduces the pain | muscle)."""
-        catalogue, weights = self.tables.catalogue, self.weights
-        return self._mean(
-            ("tender", region),
-            lambda m: _holds_trigger_point(catalogue, m, region),
-            weights.tender_here,
-            weights.tender_elsewhere,
-        )
+        weights = self.weights
+        hits = len(self.tables.holders[region])
+        return self._mean(("tender", region), hits, weights.tender_here, weights.tender_elsewhere)
 
     def ruled_out(self, ident: str) -> float:
         """Mean P(the condition ``ident`` was suspected, then ruled out | muscle)."""
         weights = self.weights
-        return self._mean(
-            ("ruled_out", ident),
-            lambda m: ident in m.conditions,
-            weights.ruled_out_listed,
-            weights.condition_not_listed,
-        )
+        hits = len(self.tables.listing["condition"].get(ident, ()))
+        return self._mean(("ruled_out", ident), hits, weights.ruled_out_listed, weights.condition_not_listed)
 
-    def _mean(self, key: tuple[str, str], holds: Callable[[Muscle], bool], p_yes: float, p_no: float) -> float:
-        """P(finding | muscle) averaged over the catalogue's muscles, ``p_yes`` where ``holds``; kept by ``key``."""
+    def _mean(self, key: tuple[str, str], hits: int, p_yes: float, p_no: float) -> float:
+        """P(finding | muscle) averaged over the catalogue's muscles, ``p_yes`` for ``hits`` of them; kept by
+        ``key``."""
         cached = self._listed.get(key)
         if cached is None:
-            hits = sum(1 for m in self.muscles if holds(m))
             misses = len(self.muscles) - hits
             cached = (hits * p_yes + misses * p_no) / self.count if self.muscles else p_no
             self._listed[key] = cached
         return cached
-
-
-def _lists(muscle: Muscle, kind: str, ident: str) -> bool:
-    if kind == "sensation":
-        return any(ident in tp.sensations for tp in muscle.trigger_points)
-    return (
-        ident in {"condition": muscle.conditions, "movement": muscle.movements, "aggravator": muscle.aggravators}[kind]
-    )
 
 
 # ------------------------------------------------------------------------------------------ frequency prior
@@ -683,6 +1291,7 @@ class _Prior:
             self.named.update(guide.order)
         self.cited = {mid: tuple(sources) for mid, sources in cited.items()}
         self._cache: dict[tuple[tuple[str, ...], Mode], Mapping[str, Evidence]] = {}
+        self._orders: dict[tuple[tuple[str, ...], Mode], _PriorOrder] = {}
 
     def evidence(self, conditions: tuple[str, ...], mode: Mode) -> Mapping[str, Evidence]:
         """The prior's evidence item for each muscle (none when no guide or study informs it)."""
@@ -690,6 +1299,14 @@ class _Prior:
         cached = self._cache.get(key)
         if cached is None:
             cached = self._cache[key] = self._evidence(conditions, mode)
+        return cached
+
+    def order(self, conditions: tuple[str, ...], mode: Mode) -> _PriorOrder:
+        """The prior's items and the muscles in the prior's order, for a report naming ``conditions``."""
+        key = (conditions, mode)
+        cached = self._orders.get(key)
+        if cached is None:
+            cached = self._orders[key] = _PriorOrder(self.tables, self.evidence(conditions, mode))
         return cached
 
     def _evidence(self, conditions: tuple[str, ...], mode: Mode) -> Mapping[str, Evidence]:
@@ -727,6 +1344,67 @@ class _Prior:
             finding = f"how often it is the source: {what}" if what else "how often it is the source"
             items[mid] = Evidence("prior", finding, mid, relation, math.log(value / mean))
         return items
+
+
+class _PriorOrder:
+    """Each muscle's prior item and contribution for a report naming some conditions, and the muscles in runs
+    sorted by their prior: the order of every muscle a report's places do not reach."""
+
+    def __init__(self, tables: _Tables, items: Mapping[str, Evidence]) -> None:
+        self.tables = tables
+        self.items = items
+        # Without pain guides or studies there is no prior item: every muscle's prior counts 0.
+        self.values = [items[mid].contribution if items else 0.0 for mid in tables.ids]
+        self.exps = [math.exp(value) for value in self.values]
+        self.everyone = _Run(self, range(len(tables.ids)))
+        self._runs: dict[tuple[tuple[str, str], ...], tuple[tuple[tuple[int, ...], _Run], ...]] = {}
+
+    def runs(
+        self, keys: tuple[tuple[str, str], ...], members: Sequence[frozenset[int]]
+    ) -> tuple[tuple[tuple[int, ...], _Run], ...]:
+        """The muscles split by which of a report's listed findings (conditions, movements, aggravators, ruled
+        out: ``keys``, listed by ``members``) they list, each part sorted by prior; kept per ``keys``."""
+        cached = self._runs.get(keys)
+        if cached is None:
+            if not keys:
+                cached = (((), self.everyone),)
+            else:
+                lists: dict[int, list[int]] = {}
+                for j, listing in enumerate(members):
+                    for mi in listing:
+                        lists.setdefault(mi, []).append(j)
+                parts: dict[tuple[int, ...], list[int]] = {}
+                for mi in range(len(self.values)):
+                    parts.setdefault(tuple(lists.get(mi, ())), []).append(mi)
+                cached = tuple((signature, _Run(self, found)) for signature, found in sorted(parts.items()))
+            if len(self._runs) >= _KEPT_RUNS:
+                self._runs.pop(next(iter(self._runs)))
+            self._runs[keys] = cached
+        return cached
+
+
+_KEPT_RUNS = 64
+"""Sets of listed findings whose runs a prior keeps (the runs of a report without any are always kept)."""
+
+
+class _Run:
+    """Some muscles sorted by prior (highest first, then by id), grouped by equal prior."""
+
+    def __init__(self, prior: _PriorOrder, members: Iterable[int]) -> None:
+        ids, values = prior.tables.ids, prior.values
+        grouped: dict[float, list[int]] = {}
+        for mi in members:
+            grouped.setdefault(values[mi], []).append(mi)
+        self.groups = sorted(grouped, reverse=True)
+        """Each distinct prior, highest first."""
+        self.members = [tuple(sorted(grouped[value], key=ids.__getitem__)) for value in self.groups]
+        self.member_ids = [[ids[mi] for mi in found] for found in self.members]
+        self.negatives = [-value for value in self.groups]
+        self.before = [0, *accumulate(len(found) for found in self.members)]
+        """How many muscles the groups before each hold."""
+        self.group_of = {mi: group for group, found in enumerate(self.members) for mi in found}
+        self.size = self.before[-1]
+        self.total_exp = math.fsum(prior.exps[mi] for found in self.members for mi in found)
 
 
 @dataclass(frozen=True)
@@ -843,3 +1521,102 @@ def _prevalence(
     return {
         mid: (math.fsum(parts) / patients[mid], patients[mid], tuple(sources[mid])) for mid, parts in totals.items()
     }
+
+
+# ------------------------------------------------------------------------------------------ for the analyses
+
+
+def rank_of(ranking: Ranking, muscle: str, side: Side | None) -> int | None:
+    """The rank of the candidate ``muscle`` (an id) on ``side`` in ``ranking``; None when it is not a candidate.
+
+    Counted from the index, without making the candidates before it.
+
+    >>> import tpmap
+    >>> result = tpmap.rank(tpmap.load_catalogue(), "outside of the elbow", side="right")
+    >>> rank_of(result, result[3].muscle.id, "right"), rank_of(result, "supinator", "left")
+    (4, None)
+    """
+    order = ranking.__dict__.get("_order")
+    if isinstance(order, _Order):
+        mi = order.tables.number.get(muscle)
+        if mi is None or side not in order.report.sides:
+            return None
+        return order.position(mi, order.report.sides.index(side)) + 1
+    return next((c.rank for c in ranking if c.muscle.id == muscle and c.side == side), None)
+
+
+def rank_key(ranking: Ranking, muscle: str, side: Side | None) -> tuple[float | str, ...] | None:
+    """A key that sorts candidates of ``ranking`` in rank order (None when ``muscle`` on ``side`` is not one),
+    found without counting the rank: (minus the score, muscle id, side), or the rank itself.
+
+    >>> import tpmap
+    >>> result = tpmap.rank(tpmap.load_catalogue(), "outside of the elbow", side="right")
+    >>> rank_key(result, result[0].muscle.id, "right") < rank_key(result, result[1].muscle.id, "right")
+    True
+    """
+    order = ranking.__dict__.get("_order")
+    if isinstance(order, _Order):
+        mi = order.tables.number.get(muscle)
+        if mi is None or side not in order.report.sides:
+            return None
+        return order.entry(mi, order.report.sides.index(side))[:3]
+    rank = rank_of(ranking, muscle, side)
+    return None if rank is None else (rank,)
+
+
+def explaining(ranking: Ranking) -> tuple[tuple[Candidate, tuple[int, ...], tuple[int, ...]], ...]:
+    """Every candidate of ``ranking`` whose zones explain a painful place (an exact, inside or contains match),
+    in rank order, with the indices in ``query.sites`` of the places it explains and of those it explains through
+    an essential zone. Read from the index: no other candidate or evidence is made.
+
+    >>> import tpmap
+    >>> result = tpmap.rank(tpmap.load_catalogue(), "outside of the elbow", side="right")
+    >>> first = explaining(result)[0]
+    >>> first[0] is result[0], first[1:]
+    (True, ((0,), (0,)))
+    """
+    order = ranking.__dict__.get("_order")
+    found: list[tuple[Candidate, tuple[int, ...], tuple[int, ...]]] = []
+    if not isinstance(order, _Order):
+        for candidate in ranking:
+            sites = [
+                e for e in candidate.evidence if e.kind == "site" and e.site is not None and e.relation in EXPLAINING
+            ]
+            if sites:
+                essential = tuple(e.site for e in sites if e.zone == "essential" and e.site is not None)
+                found.append((candidate, tuple(e.site for e in sites if e.site is not None), essential))
+        return tuple(found)
+    count = len(ranking.query.sites)
+    explained = order.report.explained()
+    if explained:
+        # They mostly lead the ranking: walking the order past the deepest of them (within a bound) is cheaper than
+        # counting each one's place.
+        deepest = max(bisect.bisect_left(order.scored, order.entry(mi, si)[:3]) for mi, si in explained)
+        order.walk_to(min(len(order) - 1, 2 * deepest + 16))
+    for (mi, si), (mask, strong) in explained.items():
+        found.append(
+            (
+                order.candidate(mi, si),
+                tuple(i for i in range(count) if mask >> i & 1),
+                tuple(i for i in range(count) if strong >> i & 1),
+            )
+        )
+    found.sort(key=lambda row: row[0].rank)
+    return tuple(found)
+
+
+def trigger_points_in(catalogue: Catalogue, region: str) -> frozenset[str]:
+    """The ids of the muscles with a trigger point lying in ``region`` (or in a part of it), from the index.
+
+    >>> import tpmap
+    >>> "supinator" in trigger_points_in(tpmap.load_catalogue(), "forearm")
+    True
+    """
+    tables = _tables(catalogue)
+    return tables.holder_ids[region]
+
+
+def associated_with(catalogue: Catalogue, muscle: str) -> tuple[str, ...]:
+    """The ids of the muscles linked to ``muscle`` (an id) as satellites or functional partners, in either
+    direction, sorted: :meth:`Catalogue.associated` from the index."""
+    return _tables(catalogue).associated[muscle]

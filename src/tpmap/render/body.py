@@ -19,20 +19,36 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 
 from ..catalogue.loader import data_dir
-from ..catalogue.records import View
+from ..catalogue.records import Side, View
 from ..errors import CatalogueError, Problem
 
-__all__ = ["BODY_FILE", "BodyChart", "BodyView", "Point", "Shape", "ShapeSide", "load_body"]
+if TYPE_CHECKING:
+    from ..catalogue.catalogue import Catalogue
+
+__all__ = [
+    "BODY_FILE",
+    "EDGE_MARGIN",
+    "INSETS",
+    "INSET_PAD",
+    "BodyChart",
+    "BodyView",
+    "Inset",
+    "Point",
+    "Shape",
+    "ShapeSide",
+    "insets",
+    "load_body",
+]
 
 BODY_FILE = "body_chart.yaml"
 """The geometry file, inside the ``data`` folder."""
@@ -72,6 +88,10 @@ class Shape:
 
     def svg_points(self) -> str:
         """The points as an SVG ``points`` attribute, rounded to 0.1 unit."""
+        return self._svg_points
+
+    @cached_property
+    def _svg_points(self) -> str:  # every chart writes every shape: worked out once per shape
         return " ".join(f"{_num(x)},{_num(y)}" for x, y in self.points)
 
 
@@ -112,6 +132,133 @@ class BodyChart:
     width: float
     height: float
     views: Mapping[View, BodyView]
+
+    def outward(self, view: View, side: Side) -> Literal[-1, 1]:
+        """Which way x runs from the midline out to the patient's ``side`` in ``view``: the patient's right is
+        on the viewer's left in the front view and on the viewer's right in the back view.
+
+        >>> body = load_body()
+        >>> body.outward("front", "right"), body.outward("back", "right"), body.outward("front", "left")
+        (-1, 1, 1)
+        """
+        return -1 if (view == "front") == (side == "right") else 1
+
+    def locate(self, shapes: Sequence[Shape], side: Side, across: float, along: float) -> Point:
+        """The point at a :class:`~tpmap.catalogue.records.Position` (``across``, ``along``) inside ``shapes`` (one
+        region's shapes in one view, on the patient's ``side``), in that view's coordinates.
+
+        ``along`` picks a height between the shapes' top and bottom; ``across`` a point on the shapes' width at
+        that height, from the end nearest the body's midline to the outer end (for a midline shape, from the
+        midline out to its edge on ``side``). Both are kept :data:`EDGE_MARGIN` from the edges, so the point lies
+        inside the shapes, and one position gives mirror-image points on the left and the right.
+
+        >>> body = load_body()
+        >>> back = body.views["back"]
+        >>> right = body.locate(back.shapes_of("calf")[:1], "right", 0.75, 0.15)   # high on the outer calf
+        >>> left = body.locate(back.shapes_of("calf")[1:], "left", 0.75, 0.15)
+        >>> back.shape("calf", "right").contains(right), round(right[0] + left[0], 6) == body.width
+        (True, True)
+        """
+        if not shapes:
+            raise ValueError("no shape to place a point in")
+        view = shapes[0].view
+        top = min(y for s in shapes for _, y in s.points)
+        bottom = max(y for s in shapes for _, y in s.points)
+        y = top + _off_edge(along) * (bottom - top)
+        intervals = _merge([i for s in shapes for i in _chord(s.points, y)])
+        sign = self.outward(view, side)
+        if all(s.side == "mid" for s in shapes):
+            centre = self.width / 2  # a midline shape: from the midline out to its edge on the muscle's side
+            halves = [(max(a, centre), b) if sign > 0 else (a, min(b, centre)) for a, b in intervals]
+            intervals = [(a, b) for a, b in halves if b > a] or intervals
+        if not intervals:  # only a degenerate shape has no width at a height strictly inside it
+            return _centroid(tuple(p for s in shapes for p in s.points))
+        ordered = intervals if sign > 0 else [(-b, -a) for a, b in reversed(intervals)]
+        remaining = _off_edge(across) * sum(b - a for a, b in ordered)
+        for a, b in ordered:
+            if remaining <= b - a:
+                x = a + remaining
+                break
+            remaining -= b - a
+        else:
+            x = ordered[-1][1]
+        return (x * sign, y)
+
+
+INSETS: Mapping[str, tuple[str, tuple[str, ...], Side | None]] = MappingProxyType(
+    {
+        "head": ("Head and neck", ("head", "neck"), None),
+        "right_hand": ("Right hand", ("hand", "wrist"), "right"),
+        "left_hand": ("Left hand", ("hand", "wrist"), "left"),
+        "right_foot": ("Right foot", ("foot", "ankle"), "right"),
+        "left_foot": ("Left foot", ("foot", "ankle"), "left"),
+    }
+)
+"""The close-ups of small regions: name → (label, the regions shown with everything inside them, the patient's
+side or None for a midline close-up)."""
+
+INSET_PAD = 6.0
+"""Room left around a close-up's shapes, in the figure's units."""
+
+
+@dataclass(frozen=True)
+class Inset:
+    """A close-up of one part of one view: the shapes of ``regions`` on ``side`` (and midline shapes), inside
+    ``box`` (x, y, width, height in the view's units)."""
+
+    name: str
+    label: str
+    view: View
+    side: Side | None
+    box: tuple[float, float, float, float]
+    shapes: tuple[Shape, ...]
+
+    @property
+    def regions(self) -> frozenset[str]:
+        """The regions drawn in the close-up."""
+        return frozenset(shape.region for shape in self.shapes)
+
+    def contains(self, point: Point) -> bool:
+        """True if ``point`` (in the view's units) lies in the close-up's box."""
+        x, y, width, height = self.box
+        return x <= point[0] <= x + width and y <= point[1] <= y + height
+
+
+def insets(catalogue: Catalogue, body: BodyChart | None = None) -> tuple[Inset, ...]:
+    """The close-ups of :data:`INSETS` in each view where they have shapes: the head and neck, each hand and
+    each foot, front and back, each boxed round its shapes.
+
+    >>> import tpmap
+    >>> found = {(i.name, i.view): i for i in insets(tpmap.load_catalogue())}
+    >>> head = found[("head", "front")]
+    >>> "cheek" in head.regions and head.box[2] < 100      # the face, in a box under 100 units wide
+    True
+    >>> {s.side for s in found[("left_hand", "back")].shapes}
+    {'left'}
+    """
+    body = body if body is not None else load_body()
+    found: list[Inset] = []
+    for name, (label, roots, side) in INSETS.items():
+        inside = frozenset(
+            region for root in roots if root in catalogue.regions for region in (root, *catalogue.descendants(root))
+        )
+        for view_name, view in body.views.items():
+            shapes = tuple(
+                shape
+                for shape in view.shapes.values()
+                if shape.region in catalogue.regions
+                and view_name in catalogue.regions[shape.region].views
+                and shape.region in inside
+                and (side is None or shape.side in (side, "mid"))
+            )
+            if not shapes:
+                continue
+            xs = [x for s in shapes for x, _ in s.points]
+            ys = [y for s in shapes for _, y in s.points]
+            x0, y0 = max(min(xs) - INSET_PAD, 0.0), max(min(ys) - INSET_PAD, 0.0)
+            x1, y1 = min(max(xs) + INSET_PAD, body.width), min(max(ys) + INSET_PAD, body.height)
+            found.append(Inset(name, label, view_name, side, (x0, y0, x1 - x0, y1 - y0), shapes))
+    return tuple(found)
 
 
 @cache
@@ -173,6 +320,36 @@ def _read_view(name: View, spec: Mapping[str, Any], width: float, height: float,
     for region, text in sorted(midline.items()):
         shapes[(region, "mid")] = Shape(region, name, "mid", parse(text, f"{name}.midline.{region}"))
     return BodyView(name, tuple(outline), MappingProxyType(shapes), frozenset(midline))
+
+
+EDGE_MARGIN = 0.1
+"""A position of 0 or 1 is drawn this fraction of the shape's extent in from its edge: a mark on the very edge
+would read as lying in the neighbouring region."""
+
+
+def _off_edge(fraction: float) -> float:
+    return EDGE_MARGIN + (1 - 2 * EDGE_MARGIN) * min(max(fraction, 0.0), 1.0)
+
+
+def _chord(pts: tuple[Point, ...], y: float) -> list[tuple[float, float]]:
+    """The stretches of the horizontal line at ``y`` that lie inside the polygon (even-odd rule)."""
+    xs = sorted(
+        x1 + (y - y1) * (x2 - x1) / (y2 - y1)
+        for (x1, y1), (x2, y2) in zip(pts, pts[1:] + pts[:1], strict=True)
+        if (y1 > y) != (y2 > y)
+    )
+    return list(zip(xs[::2], xs[1::2], strict=True))
+
+
+def _merge(intervals: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Touching or overlapping stretches joined, left to right (neighbouring shapes share their edges)."""
+    merged: list[tuple[float, float]] = []
+    for a, b in sorted(intervals):
+        if merged and a <= merged[-1][1] + 1e-6:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        elif b > a:
+            merged.append((a, b))
+    return merged
 
 
 def _signed_area(pts: tuple[Point, ...]) -> float:

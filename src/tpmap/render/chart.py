@@ -2,7 +2,11 @@
 
 Charts follow the convention of the trigger-point literature: an ✕ where the trigger point lies, solid red
 for its essential zone, stippled red for its spillover zone. They are drawn from the catalogue's own data on
-tpmap's own body outline (``render/body.py``), front and back view, with the patient's sides labelled.
+tpmap's own body outline (``render/body.py``), front and back view, with the patient's sides labelled. Each ✕
+sits at its trigger point's ``position`` within its region (mirrored on the left side). The head and neck,
+the hands and the feet are drawn again, larger, in close-ups under the figure when something is drawn there;
+every region shape has the element id ``{view}-{region}-{side}``, and ``{inset}-{view}-{region}-{side}`` in a
+close-up (``head-front-cheek-right``).
 
 >>> import tpmap
 >>> cat = tpmap.load_catalogue()
@@ -19,21 +23,23 @@ True
 from __future__ import annotations
 
 import html
-import importlib
 import os
 import textwrap
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
+from typing import Literal
 
+from .._extras import require
 from .._files import output_problem
 from ..catalogue.catalogue import Catalogue, Zone
-from ..catalogue.records import Side, View, ZoneKind
-from ..errors import ChartError, MissingExtraError, whole_number, wrong_type
+from ..catalogue.records import Side, TriggerPoint, View, ZoneKind
+from ..errors import ChartError, whole_number, wrong_type
 from ..ranking.results import Ranking
-from .body import BodyChart, BodyView, Point, Shape, ShapeSide, load_body
+from .body import BodyChart, BodyView, Inset, Point, Shape, ShapeSide, insets, load_body
 
-__all__ = ["PNG_EXTRA", "Chart", "muscle_chart", "png_bytes", "ranking_chart"]
+__all__ = ["PNG_EXTRA", "Chart", "ChartKind", "muscle_chart", "outline_chart", "png_bytes", "ranking_chart"]
 
 Key = tuple[str, str, ShapeSide]
 """A drawn shape: (view, region, side)."""
@@ -51,6 +57,7 @@ SPILLOVER_WEIGHT = 0.4
 ESSENTIAL = "#c8102e"
 SPILL_DOT = "#c8102e"
 SPILL_BACK = "#fbe4e6"
+SPILLOVER = "url(#spillover-dots)"
 SKIN = "#f5f0ea"
 EDGE = "#b4aa9e"
 SILHOUETTE = "#5e5650"
@@ -64,14 +71,36 @@ GAP = 16.0
 HEADER = 64.0
 FOOTER = 34.0
 PANEL = 300.0
+INSET_HEIGHT = {"head": 320.0, "hand": 200.0, "foot": 180.0}
+"""How tall each kind of close-up is drawn, in pixels: the head about 2.6 times the figure's size, so that the
+face (about 50 px wide in the figure) shows jaw, cheek and eye patterns."""
+INSET_GAP = 14.0
+
+ChartKind = Literal["muscle", "ranking", "outline"]
+"""What a chart shows: a muscle's referral pattern, a ranking's heat map, or the bare body outline."""
 
 
 @dataclass(frozen=True)
 class Chart:
-    """A finished chart: the SVG text and its title. Shows itself in Jupyter; saves as SVG or PNG."""
+    """A finished chart: the SVG text and its title. Shows itself in Jupyter; saves as SVG or PNG.
 
-    svg: str
+    Its plain repr is one line (what it shows and how big it is), not the SVG text:
+
+    >>> import tpmap
+    >>> muscle_chart(tpmap.load_catalogue(), "masseter")  # doctest: +ELLIPSIS
+    <Chart muscle: 'Masseter (right): referral pattern', 960 x ... px, close-ups: head front, ... characters of SVG>
+    """
+
+    svg: str = field(repr=False)
     title: str
+    kind: ChartKind = "muscle"
+    insets: tuple[str, ...] = ()
+    """The close-ups drawn, as ``"<inset> <view>"`` (``"head front"``)."""
+
+    def __repr__(self) -> str:
+        size = " x ".join(_attribute(self.svg, name) for name in ("width", "height"))
+        shown = f", close-ups: {', '.join(i.replace('_', ' ') for i in self.insets)}" if self.insets else ""
+        return f"<Chart {self.kind}: {self.title!r}, {size} px{shown}, {len(self.svg):,} characters of SVG>"
 
     def _repr_svg_(self) -> str:
         return self.svg
@@ -110,12 +139,7 @@ def png_bytes(svg: str, scale: float = 1.0) -> bytes:
     """
     if not scale > 0:
         raise ChartError(f"scale must be positive, not {scale!r}")
-    try:
-        resvg = importlib.import_module("resvg_py")
-    except ImportError as err:
-        raise MissingExtraError(
-            f'PNG output needs the optional {PNG_EXTRA!r} extra: pip install "tpmap[{PNG_EXTRA}]"'
-        ) from err
+    resvg = require("resvg_py", PNG_EXTRA, "PNG output")  # or the error naming the command that installs it
     try:
         return bytes(resvg.svg_to_bytes(svg_string=svg, zoom=scale, background="#ffffff"))
     except ValueError as err:
@@ -154,17 +178,15 @@ def muscle_chart(catalogue: Catalogue, muscle: str, side: Side = "right") -> Cha
         for key in placer.place_zone(zone.region, zone.sides(side), zones):
             if kinds.get(key) != "essential":
                 kinds[key] = zone.kind
-    styles = {
-        key: _Style(kind, ESSENTIAL if kind == "essential" else "url(#spillover-dots)") for key, kind in kinds.items()
-    }
+    styles = {key: _Style(kind, ESSENTIAL if kind == "essential" else SPILLOVER) for key, kind in kinds.items()}
 
     marks: list[_Mark] = []
     tp_lines: list[str] = []
     numbered = len(record.trigger_points) > 1
     for number, tp in enumerate(record.trigger_points, 1):
         label = str(number) if numbered else ""
-        spots = placer.mark_spots(tp.location.region, side)
-        marks += [_Mark(view, point, label) for view, point in spots]
+        spots = placer.mark_spots(tp, side)
+        marks += [_Mark(view, point, label, tp.id) for view, point in spots]
         where = (
             catalogue.regions[tp.location.region].name
             if tp.location.region in catalogue.regions
@@ -181,7 +203,7 @@ def muscle_chart(catalogue: Catalogue, muscle: str, side: Side = "right") -> Cha
     legend.heading("Key")
     legend.swatch_mark("trigger point")
     legend.swatch(ESSENTIAL, "essential zone (solid)")
-    legend.swatch("url(#spillover-dots)", "spillover zone (stippled)")
+    legend.swatch(SPILLOVER, "spillover zone (stippled)")
     legend.gap()
     legend.heading("Trigger points" if numbered else "Trigger point")
     for line in tp_lines:
@@ -194,8 +216,8 @@ def muscle_chart(catalogue: Catalogue, muscle: str, side: Side = "right") -> Cha
         + _not_drawn_sentence(placer)
     )
     subtitle = f"Muscle on the patient's {side} side. Essential zone solid, spillover zone stippled."
-    svg = _render(body, catalogue, title, subtitle, desc, styles, set(), marks, legend, caption="")
-    return Chart(svg, title)
+    svg, shown = _render(body, catalogue, title, subtitle, desc, styles, set(), marks, legend, caption="")
+    return Chart(svg, title, "muscle", shown)
 
 
 def ranking_chart(ranking: Ranking, top: int = 5) -> Chart:
@@ -272,8 +294,34 @@ def ranking_chart(ranking: Ranking, top: int = 5) -> Chart:
         + (f" {caption}" if caption else "")
         + _not_drawn_sentence(placer)
     )
-    svg = _render(body, catalogue, title, subtitle, desc, styles, sites, [], legend, caption=caption)
-    return Chart(svg, title)
+    svg, shown = _render(body, catalogue, title, subtitle, desc, styles, sites, [], legend, caption=caption)
+    return Chart(svg, title, "ranking", shown)
+
+
+def outline_chart(catalogue: Catalogue) -> Chart:
+    """The bare body outline, every region plain, with every close-up (head and neck, hands, feet) drawn: a
+    chart to mark by hand, or to find a region's element id on (``{view}-{region}-{side}``, and
+    ``{inset}-{view}-{region}-{side}`` in a close-up).
+
+    >>> import tpmap
+    >>> chart = outline_chart(tpmap.load_catalogue())
+    >>> 'id="head-front-cheek-right"' in chart.svg and 'id="left_foot-back-heel-left"' in chart.svg
+    True
+    """
+    if not isinstance(catalogue, Catalogue):
+        raise wrong_type("catalogue", "a Catalogue (see tpmap.load_catalogue)", catalogue)
+    body = load_body()
+    title = "Body chart"
+    legend = _Legend()
+    legend.heading("Close-ups")
+    legend.text("The head and neck, the hands and the feet are drawn again, larger, below the figure.", muted=True)
+    desc = (
+        "Body chart, front and back view, with close-ups of the head and neck, each hand and each foot; "
+        "every region drawn plain."
+    )
+    subtitle = "Every region the catalogue draws, with its patient's side."
+    svg, shown = _render(body, catalogue, title, subtitle, desc, {}, set(), [], legend, caption="", every_inset=True)
+    return Chart(svg, title, "outline", shown)
 
 
 # ------------------------------------------------------------------------------------------ placing regions
@@ -287,9 +335,10 @@ class _Style:
 
 @dataclass(frozen=True)
 class _Mark:
-    view: str
+    view: View
     point: Point
     label: str
+    trigger_point: str = ""
 
 
 class _Placer:
@@ -363,21 +412,31 @@ class _Placer:
                 return
         yield from self.place(region, sides)
 
-    def mark_spots(self, region: str, side: Side) -> list[tuple[str, Point]]:
-        """Where a trigger point in ``region`` goes: the centre of the region's shape in each view it is drawn
-        in (of its drawn descendants together if it has no shape of its own)."""
+    def mark_spots(self, tp: TriggerPoint, side: Side) -> list[tuple[View, Point]]:
+        """Where trigger point ``tp`` of a muscle on ``side`` goes, in each view its region is drawn in (the
+        region's drawn descendants together if it has no shape of its own): at its position in the region, or
+        at the region's centre if it has none. A position naming a view is marked in that view only; a region
+        drawn as an ancestor (a deep region) is marked at the ancestor's centre, where its position means
+        nothing."""
+        region, position = tp.location.region, tp.position
         target = self.target(region)
         if target is None:
             return []
-        spots: list[tuple[str, Point]] = []
+        found: dict[View, list[Shape]] = {}
         for view in self.body.views.values():
             own = [s for s in view.shapes_of(target) if s.side in (side, "mid")]
             shapes = own or [s for s in self._shapes(view, target) if s.side in (side, "mid")]
             if shapes:
-                spots.append((view.name, _area_centre(shapes)))
-        if not spots:
+                found[view.name] = shapes
+        if position is not None and position.view in found:
+            found = {position.view: found[position.view]}
+        if not found:
             self.not_drawn.add(target)
-        return spots
+        if position is None or target != region:
+            return [(name, _area_centre(shapes)) for name, shapes in found.items()]
+        return [
+            (name, self.body.locate(shapes, side, position.across, position.along)) for name, shapes in found.items()
+        ]
 
     def notes(self) -> list[str]:
         regions = self.catalogue.regions
@@ -395,14 +454,15 @@ class _Placer:
 
 
 def _spread(marks: list[_Mark]) -> list[_Mark]:
-    """Trigger points in the same region would share one spot: set them side by side, 7 units apart."""
-    groups: dict[tuple[str, Point], list[_Mark]] = {}
+    """Trigger points at one spot (deep regions drawn at their ancestor's centre) are set one above the other,
+    7 units apart: a column mirrors into itself, so the left side still mirrors the right."""
+    groups: dict[tuple[View, Point], list[_Mark]] = {}
     for mark in marks:
         groups.setdefault((mark.view, mark.point), []).append(mark)
     spread: list[_Mark] = []
     for (view, (x, y)), group in groups.items():
-        first = x - 3.5 * (len(group) - 1)
-        spread += [_Mark(view, (first + 7 * i, y), m.label) for i, m in enumerate(group)]
+        first = y - 3.5 * (len(group) - 1)
+        spread += [_Mark(view, (x, first + 7 * i), m.label, m.trigger_point) for i, m in enumerate(group)]
     return spread
 
 
@@ -543,20 +603,40 @@ def _text(
     return f"<text {attrs}>{_esc(text)}</text>"
 
 
-def _cross(point: Point, label: str) -> str:
+def _cross(point: Point, label: str, zoom: float = 1.0, trigger_point: str = "") -> str:
+    """An ✕ at ``point``, numbered with ``label``; ``zoom`` is the scale it is drawn at, so that a close-up
+    draws it a little larger than the figure does, not ``zoom`` times larger."""
     x, y = point
-    r = 3
-    d = f"M{_n(x - r)} {_n(y - r)}L{_n(x + r)} {_n(y + r)}M{_n(x - r)} {_n(y + r)}L{_n(x + r)} {_n(y - r)}"
+    k = 1.0 if zoom == 1 else 1.5 / zoom
+    r = 3 * k
+    d = f"M{_n2(x - r)} {_n2(y - r)}L{_n2(x + r)} {_n2(y + r)}M{_n2(x - r)} {_n2(y + r)}L{_n2(x + r)} {_n2(y - r)}"
     parts = [
-        f'<path d="{d}" stroke="#ffffff" stroke-width="3.6" stroke-linecap="round"/>',
-        f'<path d="{d}" stroke="{INK}" stroke-width="1.7" stroke-linecap="round"/>',
+        f'<path d="{d}" stroke="#ffffff" stroke-width="{_n2(3.6 * k)}" stroke-linecap="round"/>',
+        f'<path d="{d}" stroke="{INK}" stroke-width="{_n2(1.7 * k)}" stroke-linecap="round"/>',
     ]
     if label:
         parts.append(
-            f'<text x="{_n(x + 3.2)}" y="{_n(y - 3.2)}" font-size="7" font-weight="bold" fill="{INK}" '
-            f'stroke="#ffffff" stroke-width="1.8" paint-order="stroke">{_esc(label)}</text>'
+            f'<text x="{_n2(x + 3.2 * k)}" y="{_n2(y - 3.2 * k)}" font-size="{_n2(7 * k)}" font-weight="bold" '
+            f'fill="{INK}" stroke="#ffffff" stroke-width="{_n2(1.8 * k)}" paint-order="stroke">{_esc(label)}</text>'
         )
-    return f'<g class="trigger-point">{"".join(parts)}</g>'
+    data = f' data-trigger-point="{_esc(trigger_point)}"' if trigger_point else ""
+    return f'<g class="trigger-point"{data}>{"".join(parts)}</g>'
+
+
+def _dots(ident: str, scale: float) -> str:
+    """The stipple of a spillover zone, ``scale`` times the figure's size (a close-up keeps it fine)."""
+    size, r = _n2(4 * scale), _n2(1.05 * scale)
+    return (
+        f'<pattern id="{ident}" width="{size}" height="{size}" patternUnits="userSpaceOnUse">'
+        f'<rect width="{size}" height="{size}" fill="{SPILL_BACK}"/>'
+        f'<circle cx="{_n2(2 * scale)}" cy="{_n2(2 * scale)}" r="{r}" fill="{SPILL_DOT}"/></pattern>'
+    )
+
+
+def _n2(value: float) -> str:
+    """A coordinate to 0.01 unit: close-ups magnify, so their marks need the finer grid."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
 
 
 def _render(
@@ -571,21 +651,26 @@ def _render(
     legend: _Legend,
     *,
     caption: str,
-) -> str:
+    every_inset: bool = False,
+) -> tuple[str, tuple[str, ...]]:
+    """The chart's SVG text, and the close-ups it draws: those with a zone, a site or a trigger point in them
+    (every one with ``every_inset``), in rows under the figure."""
     view_w, view_h = body.width, body.height
     panel_x = MARGIN + 2 * view_w + GAP + 24
     width = panel_x + PANEL
     figure_bottom = HEADER + view_h + FOOTER
-    height = max(figure_bottom + (22 if caption else 0), HEADER + legend.y + 20)
+    depth = {rid: catalogue.depth(rid) for rid in catalogue.regions}
+    drawn = [i for i in insets(catalogue, body) if every_inset or _has_content(i, styles, sites, marks)]
+    rows_top = max(figure_bottom + (22 if caption else 0), HEADER + legend.y) + 12
+    placed, rows_bottom = _layout(drawn, MARGIN, width - MARGIN, rows_top)
+    height = max(figure_bottom + (22 if caption else 0), HEADER + legend.y + 20, rows_bottom + 16)
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_n(width)} {_n(height)}" width="{_n(width)}" '
         f'height="{_n(height)}" role="img" aria-labelledby="chart-title chart-desc" font-family="{FONT}">',
         f'<title id="chart-title">{_esc(title)}</title>',
         f'<desc id="chart-desc">{_esc(desc)}</desc>',
         "<defs>",
-        f'<pattern id="spillover-dots" width="4" height="4" patternUnits="userSpaceOnUse">'
-        f'<rect width="4" height="4" fill="{SPILL_BACK}"/>'
-        f'<circle cx="2" cy="2" r="1.05" fill="{SPILL_DOT}"/></pattern>',
+        _dots("spillover-dots", 1.0),
         '<linearGradient id="heat-ramp">'
         + "".join(f'<stop offset="{_n(i / (len(RAMP) - 1) * 100)}%" stop-color="{c}"/>' for i, c in enumerate(RAMP))
         + "</linearGradient>",
@@ -594,38 +679,22 @@ def _render(
         _text(MARGIN, 30, title, size=20, weight="bold"),
         _text(MARGIN, 50, subtitle, size=12.5, fill=MUTED),
     ]
-    depth = {rid: catalogue.depth(rid) for rid in catalogue.regions}
     views: tuple[View, ...] = ("front", "back")
     for index, name in enumerate(views):
         view = body.views[name]
         ox = MARGIN + index * (view_w + GAP)
         out.append(f'<g id="{name}" transform="translate({_n(ox)} {_n(HEADER)})">')
         out.append(
-            _text(view_w / 2, 4, "Front" if name == "front" else "Back", size=13, weight="bold", anchor="middle")
+            _text(view_w / 2, -1, "Front" if name == "front" else "Back", size=13, weight="bold", anchor="middle")
         )
-        # the silhouette: every piece stroked, then every piece filled over the strokes, so only the outer
-        # edge of the union shows
-        out.append(
-            f'<g class="silhouette" fill="none" stroke="{SILHOUETTE}" stroke-width="2.6" stroke-linejoin="round">'
-        )
-        out += [f'<polygon points="{_points(p)}"/>' for p in view.outline]
-        out.append(f'</g><g class="silhouette" fill="{SKIN}">')
-        out += [f'<polygon points="{_points(p)}"/>' for p in view.outline]
-        out.append("</g>")
-        out.append(f'<g class="regions" stroke="{EDGE}" stroke-width="0.5" stroke-linejoin="round">')
-        # parents under children (an eye over its orbit), sites last so their outline is not painted over
-        shapes = sorted(
-            view.shapes.values(),
-            key=lambda s: ((name, s.region, s.side) in sites, depth.get(s.region, 99), s.region, s.side),
-        )
-        for shape in shapes:
-            if shape.region in catalogue.regions and name not in catalogue.regions[shape.region].views:
-                continue  # a user catalogue may have taken this view away from the region
-            out.append(_shape_element(catalogue, shape, styles.get((name, shape.region, shape.side)), sites))
-        out.append("</g>")
-        for mark in marks:
-            if mark.view == name:
-                out.append(_cross(mark.point, mark.label))
+        out += _view_body(catalogue, view, view.shapes.values(), depth, styles, sites, marks, prefix="", zoom=1.0)
+        for inset, _, _ in placed:
+            if inset.view == name:  # where each close-up comes from
+                x, y, w, h = inset.box
+                out.append(
+                    f'<rect class="inset-frame" x="{_n(x)}" y="{_n(y)}" width="{_n(w)}" height="{_n(h)}" '
+                    f'fill="none" stroke="{MUTED}" stroke-width="0.8" stroke-dasharray="3 2"/>'
+                )
         right_x, left_x = (8.0, view_w - 8) if name == "front" else (view_w - 8, 8.0)
         label_y = view_h + 16
         out.append(
@@ -646,18 +715,163 @@ def _render(
         out.append("</g>")
     if caption:
         out.append(_text(MARGIN, figure_bottom + 8, caption, size=12, fill=INK))
+    for inset, (px, py), zoom in placed:
+        out += _inset_panel(catalogue, body, inset, px, py, zoom, depth, styles, sites, marks)
     out.append(f'<g class="legend" transform="translate({_n(panel_x)} {_n(HEADER)})">')
     out += legend.rows
     out.append("</g>")
     out.append("</svg>")
-    return "\n".join(out) + "\n"
+    return "\n".join(out) + "\n", tuple(f"{inset.name} {inset.view}" for inset, _, _ in placed)
 
 
-def _points(points: Iterable[Point]) -> str:
+def _view_body(
+    catalogue: Catalogue,
+    view: BodyView,
+    shapes: Iterable[Shape],
+    depth: Mapping[str, int],
+    styles: Mapping[Key, _Style],
+    sites: set[Key],
+    marks: list[_Mark],
+    *,
+    prefix: str,
+    zoom: float,
+    box: tuple[float, float, float, float] | None = None,
+) -> list[str]:
+    """A view's silhouette, its region ``shapes`` and its trigger-point marks; in a close-up (``zoom`` > 1)
+    lines are kept about as thin as in the figure, ids carry the close-up's ``prefix``, and only what reaches
+    into its ``box`` is written."""
+    name = view.name
+    pieces = [p for p in view.outline if box is None or _overlaps(p, box)]
+    # the silhouette: every piece stroked, then every piece filled over the strokes, so only the outer edge of
+    # the union shows
+    out = [_dots(f"{prefix}spillover-dots", 1.25 / zoom)] if prefix else []  # a close-up keeps the stipple fine
+    out += [
+        f'<g class="silhouette" fill="none" stroke="{SILHOUETTE}" stroke-width="{_n2(2.6 / zoom**0.5)}" '
+        'stroke-linejoin="round">'
+    ]
+    out += [f'<polygon points="{_points(p)}"/>' for p in pieces]
+    out.append(f'</g><g class="silhouette" fill="{SKIN}">')
+    out += [f'<polygon points="{_points(p)}"/>' for p in pieces]
+    out.append("</g>")
+    out.append(f'<g class="regions" stroke="{EDGE}" stroke-width="{_n2(0.5 / zoom**0.5)}" stroke-linejoin="round">')
+    # parents under children (an eye over its orbit), sites last so their outline is not painted over
+    ordered = sorted(
+        shapes, key=lambda s: ((name, s.region, s.side) in sites, depth.get(s.region, 99), s.region, s.side)
+    )
+    for shape in ordered:
+        if shape.region in catalogue.regions and name not in catalogue.regions[shape.region].views:
+            continue  # a user catalogue may have taken this view away from the region
+        style = styles.get((name, shape.region, shape.side))
+        if style is not None and style.fill == SPILLOVER and prefix:
+            style = _Style(style.kind, f"url(#{prefix}spillover-dots)")
+        out.append(_shape_element(catalogue, shape, style, sites, prefix=prefix, zoom=zoom))
+    out.append("</g>")
+    out += [
+        _cross(mark.point, mark.label, zoom, mark.trigger_point)
+        for mark in marks
+        if mark.view == name and (box is None or _overlaps((mark.point,), box))
+    ]
+    return out
+
+
+def _overlaps(points: Sequence[Point], box: tuple[float, float, float, float]) -> bool:
+    """True if the bounding box of ``points`` meets ``box`` (x, y, width, height)."""
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    x, y, width, height = box
+    return min(xs) <= x + width and max(xs) >= x and min(ys) <= y + height and max(ys) >= y
+
+
+def _has_content(inset: Inset, styles: Mapping[Key, _Style], sites: set[Key], marks: list[_Mark]) -> bool:
+    keys = {(inset.view, shape.region, shape.side) for shape in inset.shapes}
+    return bool(keys & (set(styles) | sites)) or any(
+        mark.view == inset.view and inset.contains(mark.point) for mark in marks
+    )
+
+
+def _inset_kind(inset: Inset) -> str:
+    return inset.name.rsplit("_", 1)[-1]
+
+
+def _layout(
+    drawn: list[Inset], left: float, right: float, top: float
+) -> tuple[list[tuple[Inset, Point, float]], float]:
+    """Close-ups left to right in rows from ``top`` (a close-up's front and back views side by side), each
+    scaled to its kind's height; returns where each goes, its scale, and the bottom of the last row."""
+    placed: list[tuple[Inset, Point, float]] = []
+    x, y, row_height = left, top, 0.0
+    for inset in drawn:
+        _, _, w, h = inset.box
+        zoom = INSET_HEIGHT[_inset_kind(inset)] / h
+        panel_w, panel_h = max(w * zoom, 6.8 * len(_inset_title(inset))), h * zoom + 36
+        if x > left and x + panel_w > right:
+            x, y, row_height = left, y + row_height + INSET_GAP, 0.0
+        placed.append((inset, (x, y), zoom))
+        x += panel_w + INSET_GAP
+        row_height = max(row_height, panel_h)
+    return placed, y + row_height
+
+
+def _inset_panel(
+    catalogue: Catalogue,
+    body: BodyChart,
+    inset: Inset,
+    px: float,
+    py: float,
+    zoom: float,
+    depth: Mapping[str, int],
+    styles: Mapping[Key, _Style],
+    sites: set[Key],
+    marks: list[_Mark],
+) -> list[str]:
+    x, y, w, h = inset.box
+    view = body.views[inset.view]
+    out = [
+        f'<g id="inset-{inset.name}-{inset.view}" class="inset" data-inset="{inset.name}" data-view="{inset.view}" '
+        f'transform="translate({_n(px)} {_n(py)})">',
+        _text(0, 12, _inset_title(inset), size=11.5, weight="bold", fill=INK),
+        f'<svg x="0" y="18" width="{_n(w * zoom)}" height="{_n(h * zoom)}" '
+        f'viewBox="{_n2(x)} {_n2(y)} {_n2(w)} {_n2(h)}" overflow="hidden">',
+    ]
+    out += _view_body(
+        catalogue, view, inset.shapes, depth, styles, sites, marks, prefix=f"{inset.name}-", zoom=zoom, box=inset.box
+    )
+    out.append("</svg>")
+    out.append(f'<rect x="0" y="18" width="{_n(w * zoom)}" height="{_n(h * zoom)}" fill="none" stroke="{EDGE}"/>')
+    if inset.side is None:  # a close-up of both sides says which is which, as the figure does
+        sides = ("patient's right", "patient's left")
+        first, last = sides if inset.view == "front" else sides[::-1]
+        out.append(_text(0, h * zoom + 32, first, size=10.5, fill=MUTED))
+        out.append(_text(w * zoom, h * zoom + 32, last, size=10.5, fill=MUTED, anchor="end"))
+    out.append("</g>")
+    return out
+
+
+def _inset_title(inset: Inset) -> str:
+    face = {
+        ("hand", "front"): "palm",
+        ("hand", "back"): "back",
+        ("foot", "front"): "top",
+        ("foot", "back"): "sole",
+    }.get((_inset_kind(inset), inset.view), inset.view)
+    return f"{inset.label}, {face}"
+
+
+@cache
+def _points(points: tuple[Point, ...]) -> str:
     return " ".join(f"{_n(x)},{_n(y)}" for x, y in points)
 
 
-def _shape_element(catalogue: Catalogue, shape: Shape, style: _Style | None, sites: set[Key]) -> str:
+def _attribute(svg: str, name: str) -> str:
+    """The value of attribute ``name`` on the ``<svg>`` element that opens ``svg``."""
+    head = svg[: svg.find(">")]
+    marker = f' {name}="'
+    start = head.find(marker)
+    return head[start + len(marker) : head.find('"', start + len(marker))] if start >= 0 else "?"
+
+
+def _shape_element(
+    catalogue: Catalogue, shape: Shape, style: _Style | None, sites: set[Key], *, prefix: str = "", zoom: float = 1.0
+) -> str:
     key = (shape.view, shape.region, shape.side)
     region = catalogue.regions.get(shape.region)
     name = region.name if region else shape.region.replace("_", " ")
@@ -667,8 +881,9 @@ def _shape_element(catalogue: Catalogue, shape: Shape, style: _Style | None, sit
     attrs = f'fill="{style.fill if style else SKIN}"'
     if key in sites:
         classes.append("site")
-        attrs += f' stroke="{INK}" stroke-width="2.4"'
+        attrs += f' stroke="{INK}" stroke-width="{_n2(2.4 / zoom**0.5)}"'
     return (
-        f'<polygon id="{shape.view}-{shape.region}-{shape.side}" class="{" ".join(classes)}" {attrs} '
+        f'<polygon id="{prefix}{shape.view}-{shape.region}-{shape.side}" class="{" ".join(classes)}" '
+        f'data-view="{shape.view}" data-region="{shape.region}" data-side="{shape.side}" {attrs} '
         f'points="{shape.svg_points()}"><title>{_esc(name)}</title></polygon>'
     )

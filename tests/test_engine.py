@@ -1,0 +1,200 @@
+"""The compiled scoring engine against the straightforward scorer kept in ``tests/oracle_scoring.py``.
+
+Random reports (places with sides, sensations and intensities, places that do not hurt, tender and untender
+spots, conditions named and ruled out, movements, aggravators, both modes) are ranked by both, over the tiny and
+the shipped catalogues: scores, order, ranks, evidence, red flags and notes must be the same to the last bit.
+Probabilities share every term but the sum over the unscored tail, which the engine adds in one step: they must
+agree to a relative 1e-12 (a few units in the last place).
+"""
+
+from __future__ import annotations
+
+import math
+import pickle
+import random
+from collections.abc import Callable
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import oracle_scoring as oracle
+import tpmap
+from tpmap.catalogue.records import SENSATIONS
+from tpmap.ranking import scoring
+from tpmap.ranking.query import Spot
+
+SIDES = st.sampled_from([None, "left", "right"])
+PROBABILITY = 1e-12
+"""Relative agreement asked of the probabilities (see the module notes)."""
+
+
+def reports(catalogue: tpmap.Catalogue) -> st.SearchStrategy[tpmap.Query]:
+    """Random queries of ``catalogue``'s ids, built from records (as ``rank_many`` and hand-made queries are)."""
+    regions = st.sampled_from(sorted(catalogue.regions))
+    conditions = st.sampled_from(sorted(catalogue.conditions))
+    site = st.builds(
+        tpmap.Site,
+        region=regions,
+        side=SIDES,
+        sensations=st.lists(st.sampled_from(SENSATIONS), max_size=2, unique=True).map(tuple),
+        intensity=st.none() | st.integers(0, 10),
+    )
+
+    def some(strategy: st.SearchStrategy[object], most: int) -> st.SearchStrategy[tuple[object, ...]]:
+        return st.lists(strategy, max_size=most, unique=True).map(tuple)
+
+    return st.builds(
+        tpmap.Query,
+        sites=st.lists(site, max_size=6).map(tuple),
+        absent=some(st.builds(tpmap.Absent, region=regions, side=SIDES), 2),
+        conditions=some(conditions, 2),
+        movements=some(st.sampled_from(sorted(catalogue.movements)), 2),
+        aggravators=some(st.sampled_from(sorted(catalogue.aggravators)), 1),
+        mode=st.sampled_from(["active", "latent"]),
+        tender=some(st.builds(Spot, region=regions, side=SIDES), 2),
+        not_tender=some(st.builds(Spot, region=regions, side=SIDES), 1),
+        ruled_out=some(conditions, 1),
+        all_flags=st.booleans(),
+    ).filter(lambda q: bool(q.sites or q.conditions or q.movements or q.aggravators or q.tender))
+
+
+def assert_same(ranking: tpmap.Ranking, expected: oracle.OracleRanking, order: Callable[[int], list[int]]) -> None:
+    """``ranking`` is the oracle's, candidate by candidate, visited in ``order``."""
+    assert len(ranking) == len(expected.candidates)
+    for index in order(len(ranking)):
+        got, want = ranking[index], expected.candidates[index]
+        assert (got.muscle.id, got.side, got.score, got.rank, got.shared_rank) == (
+            want.muscle,
+            want.side,
+            want.score,
+            want.rank,
+            want.shared_rank,
+        )
+        assert math.isclose(got.probability, want.probability, rel_tol=PROBABILITY, abs_tol=0.0)
+        assert got.evidence == want.evidence
+    assert ranking.notes == expected.notes
+    assert ranking.red_flags == expected.red_flags
+    assert ranking.red_flags_held_back == expected.red_flags_held_back
+    assert math.isclose(math.fsum(c.probability for c in ranking), 1.0, rel_tol=1e-12)
+
+
+def in_order(size: int) -> list[int]:
+    return list(range(size))
+
+
+@pytest.mark.parametrize("which", ["tiny", "catalogue"])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_the_engine_ranks_as_the_oracle(request: pytest.FixtureRequest, which: str, data: st.DataObject) -> None:
+    catalogue: tpmap.Catalogue = request.getfixturevalue(which)
+    query = data.draw(reports(catalogue))
+    assert_same(tpmap.score_query(catalogue, query), oracle.oracle_rank(catalogue, query), in_order)
+
+
+@pytest.mark.parametrize("which", ["tiny", "catalogue"])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data(), seed=st.integers(0, 2**32 - 1))
+def test_candidates_reached_in_any_order_are_the_same(
+    request: pytest.FixtureRequest, which: str, data: st.DataObject, seed: int
+) -> None:
+    # A candidate asked for out of order is placed by counting, not by walking the order: the same answer.
+    catalogue: tpmap.Catalogue = request.getfixturevalue(which)
+    query = data.draw(reports(catalogue))
+
+    def shuffled(size: int) -> list[int]:
+        order = list(range(size))
+        random.Random(seed).shuffle(order)
+        return order
+
+    ranking = tpmap.score_query(catalogue, query)
+    expected = oracle.oracle_rank(catalogue, query)
+    for candidate in expected.candidates:  # counted places, before anything is walked
+        assert scoring.rank_of(ranking, candidate.muscle, candidate.side) == candidate.rank
+    assert_same(ranking, expected, shuffled)
+
+
+WEIGHTS = (
+    tpmap.Weights(coverage_floor=0.2, inside=1.0, none=0.05, adjacent_spillover=0.1),
+    tpmap.Weights(essential=0.5, spillover=0.45, prior_pseudo_count=0.5, prevalence_pseudo_n=2.0),
+)
+
+
+@pytest.mark.parametrize("weights", WEIGHTS)
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_other_weights_rank_as_the_oracle(
+    catalogue: tpmap.Catalogue, weights: tpmap.Weights, data: st.DataObject
+) -> None:
+    query = data.draw(reports(catalogue))
+    assert_same(tpmap.score_query(catalogue, query, weights), oracle.oracle_rank(catalogue, query, weights), in_order)
+
+
+# ------------------------------------------------------------------------------------------ the implicit tail
+
+
+def test_muscles_no_finding_reaches_share_one_score_in_a_fixed_order(tiny: tpmap.Catalogue) -> None:
+    # upper_arm (right) reaches delta alone (spillover, on both sides): alpha, beta, gamma and epsilon are the
+    # tail. The tiny catalogue has no pain guides, so they share exactly one score and come by id, then side.
+    query = tpmap.build_query(tiny, "upper_arm", side="right")
+    ranking = tpmap.score_query(tiny, query)
+    tail = [(c.muscle.id, c.side) for c in ranking if c.muscle.id != "delta"]
+    assert tail == sorted(tail)
+    assert len({c.score for c in ranking if c.muscle.id != "delta"}) == 1
+    assert all(c.shared_rank == 2 for c in ranking[1:])
+    assert [e.relation for e in ranking[1].evidence] == ["none"]
+    # Made out of order, a tail candidate is the same and in the same place.
+    again = tpmap.score_query(tiny, query)
+    assert again[-1] == ranking[-1] and again[-1].rank == len(again) == 5
+
+
+def test_the_tail_follows_the_frequency_prior(catalogue: tpmap.Catalogue) -> None:
+    # A place few muscles reach: every other muscle's score is the shared one plus its own prior, so the tail
+    # runs from the highest prior down, ties by id.
+    query = tpmap.build_query(catalogue, "thumb", side="left")
+    ranking = tpmap.score_query(catalogue, query)
+    reached = {c.muscle.id for c in ranking if c.evidence[0].relation != "none"}
+    tail = [c for c in ranking if c.muscle.id not in reached]
+    assert len(tail) > 100
+    priors = [c.evidence[-1].contribution for c in tail]
+    assert priors == sorted(priors, reverse=True)
+    shared = {round(c.score - c.evidence[-1].contribution, 12) for c in tail}
+    assert len(shared) == 1
+    keys = [(-c.score, c.muscle.id) for c in tail]
+    assert keys == sorted(keys)
+
+
+def test_a_ranking_travels_as_the_call_that_makes_it(catalogue: tpmap.Catalogue) -> None:
+    ranking = tpmap.rank(catalogue, "outside of the elbow", "forearm", side="right", sensations=["tingling"])
+    data = pickle.dumps(ranking)
+    assert b"Candidate" not in data and b"Evidence" not in data  # the query, not 286 candidates and their evidence
+    again = pickle.loads(data)
+    assert again == ranking and again[0].evidence == ranking[0].evidence
+    assert pickle.loads(pickle.dumps(ranking[5])) == ranking[5]
+
+
+# ------------------------------------------------------------------------------------------ the analyses
+
+
+@pytest.mark.parametrize("which", ["tiny", "catalogue"])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_the_analyses_read_the_index_as_they_read_the_evidence(
+    request: pytest.FixtureRequest, which: str, data: st.DataObject
+) -> None:
+    catalogue: tpmap.Catalogue = request.getfixturevalue(which)
+    query = data.draw(reports(catalogue))
+    ranking = tpmap.score_query(catalogue, query)
+    assert ranking.next_questions() == oracle.oracle_next_questions(tpmap.score_query(catalogue, query))
+    assert ranking.satellites() == oracle.oracle_satellites(tpmap.score_query(catalogue, query))
+    bits = tuple(1 << i for i in range(len(query.sites)))
+    expected = []
+    for candidate in tpmap.score_query(catalogue, query):  # every candidate's evidence, the way cover read it
+        option = oracle.oracle_cover_option(candidate, bits)
+        if option is not None:
+            expected.append((candidate.muscle.id, candidate.side, candidate.rank, option))
+    found = []
+    for candidate, explained, essential in scoring.explaining(ranking):
+        masks = (sum(1 << i for i in set(explained)), sum(1 << i for i in set(essential)))
+        found.append((candidate.muscle.id, candidate.side, candidate.rank, masks))
+    assert found == expected
