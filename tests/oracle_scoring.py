@@ -678,14 +678,19 @@ class _GuideList:
 
 
 def _guide_lists(tables: _Tables, weights: Weights, guides: list[PainGuide]) -> list[_GuideList]:
-    """Each guide with the muscles that could have been listed: those whose zones explain its region."""
+    """Each guide with the muscles that could have been listed: those it lists and those whose zones explain its
+    region."""
     groups = [frozenset(group.members) for group in tables.catalogue.groups.values()]
     lists = []
     for guide in guides:
+        listed = {entry.muscle for entry in guide.muscles}
         offsets = {}
         for mid in tables.catalogue.muscles:
             match = _best_match(tables, mid, None, guide.region, None, weights, weights.spillover, coverage=True)
-            if match.relation in EXPLAINING:
+            # A listed muscle was chosen here even when weights make its zones explain the area no better than
+            # nothing or an adjacent zone (coverage_floor 0 and a small zone in a wide area): its offset is then
+            # the probability the scorer gives that place.
+            if match.relation in EXPLAINING or mid in listed:
                 offsets[mid] = match.probability
         blocks: list[list[str]] = []
         for entry in guide.muscles:
@@ -693,7 +698,7 @@ def _guide_lists(tables: _Tables, weights: Weights, guides: list[PainGuide]) -> 
                 blocks[-1].append(entry.muscle)
             else:
                 blocks.append([entry.muscle])
-        rest = tuple(sorted(set(offsets) - {entry.muscle for entry in guide.muscles}))
+        rest = tuple(sorted(set(offsets) - listed))
         sources = tuple(dict.fromkeys(ref.source for ref in guide.sources))
         # With nothing left unlisted, the last block is "chosen" among itself alone: that stage says nothing.
         stages = len(blocks) if rest else len(blocks) - 1

@@ -176,9 +176,12 @@ def test_a_description_is_read_once_and_an_error_every_time(catalogue: tpmap.Cat
     first, again = (tpmap.build_query(catalogue, text) for _ in range(2))
     assert first == again and first.descriptions[0] is again.descriptions[0]
     assert tpmap.build_query(catalogue, text, side="right").descriptions[0] is not first.descriptions[0]
+    errors = []
     for _ in range(2):
-        with pytest.raises(tpmap.UnknownNameError, match="'a sore shldr'"):
+        with pytest.raises(tpmap.UnknownNameError, match="'a sore shldr'") as raised:
             tpmap.build_query(catalogue, "a sore shldr")
+        errors.append(raised.value)
+    assert errors[0] is not errors[1] and errors[0].args == errors[1].args  # a new error each time, the same words
 
 
 def test_rank_rows_are_the_top_candidates_of_each_ranking(catalogue: tpmap.Catalogue) -> None:

@@ -163,3 +163,21 @@ def test_the_site_check_finds_broken_links_and_missing_atlas_pages(tmp_path: Pat
     assert not any("other.html#here" in p or "example.org" in p for p in problems)
     assert "atlas: no page for the muscle 'infraspinatus'" in problems
     assert counts["links"] == 5 and counts["muscle pages"] == 0
+
+
+def test_every_written_page_is_in_the_home_pages_contents() -> None:
+    """Sphinx (with -W) refuses a page outside every table of contents; say so here already, without Sphinx."""
+    index = (DOCS / "index.md").read_text(encoding="utf-8")
+    listed = {
+        line.strip()
+        for block in re.findall(r"```\{toctree\}\n(.*?)```", index, re.S)
+        for line in block.splitlines()
+        if line.strip() and not line.startswith(":")
+    }
+    skipped = {"_build", "_generated", "atlas", "_ext", "_static"}
+    pages = {
+        str(path.relative_to(DOCS).with_suffix(""))
+        for path in DOCS.rglob("*.md")
+        if not skipped & set(path.relative_to(DOCS).parts)
+    }
+    assert pages - {"index"} == listed - {"atlas/index"}

@@ -130,6 +130,25 @@ def test_other_weights_rank_as_the_oracle(
     assert_same(tpmap.score_query(catalogue, query, weights), oracle.oracle_rank(catalogue, query, weights), in_order)
 
 
+def test_a_listed_muscle_whose_zones_no_longer_explain_the_guide_area_is_still_fitted(
+    catalogue: tpmap.Catalogue,
+) -> None:
+    # Without a coverage floor, a small zone inside a wide guide area (trapezius in "head") is worth less than
+    # `none`: its best match is no match. The guide still listed it, so it stays in that guide's choices, with the
+    # probability the scorer gives the place (this used to be a KeyError in the fit).
+    weights = tpmap.Weights(coverage_floor=0.0, none=0.3)
+    assert scoring.place_probability(catalogue, "trapezius", None, "head", None, weights=weights) == 0.3
+    guides = list(catalogue.pain_guides.values())
+    fitted = scoring._guide_lists(scoring._tables(catalogue), weights, guides)
+    head = next(fit for guide, fit in zip(guides, fitted, strict=True) if guide.region == "head")
+    assert "trapezius" in head.order and head.offsets["trapezius"] == 0.3 and "trapezius" not in head.rest
+    for query in (
+        tpmap.build_query(catalogue, "head", "outside of the elbow", side="right"),
+        tpmap.build_query(catalogue, "hand", conditions=["tennis elbow"]),
+    ):
+        assert_same(tpmap.score_query(catalogue, query, weights), oracle.oracle_rank(catalogue, query, weights), in_order)
+
+
 # ------------------------------------------------------------------------------------------ the implicit tail
 
 
@@ -198,3 +217,33 @@ def test_the_analyses_read_the_index_as_they_read_the_evidence(
         masks = (sum(1 << i for i in set(explained)), sum(1 << i for i in set(essential)))
         found.append((candidate.muscle.id, candidate.side, candidate.rank, masks))
     assert found == expected
+
+
+@pytest.mark.parametrize("which", ["tiny", "catalogue"])
+def test_one_place_clicked_ranks_as_the_oracle(request: pytest.FixtureRequest, which: str) -> None:
+    # The commonest report (one place, one side or none) takes the engine's shortest path.
+    catalogue: tpmap.Catalogue = request.getfixturevalue(which)
+    regions = sorted(catalogue.regions)
+    for region in regions if which == "tiny" else random.Random(14).sample(regions, 12):
+        for side in (None, "left", "right"):
+            query = tpmap.Query(sites=(tpmap.Site(region=region, side=side),))
+            assert_same(tpmap.score_query(catalogue, query), oracle.oracle_rank(catalogue, query), in_order)
+    spot = tpmap.Query(tender=(Spot(region="forearm", side="left"),))  # one finding that is not a place
+    assert_same(tpmap.score_query(catalogue, spot), oracle.oracle_rank(catalogue, spot), in_order)
+
+
+def test_a_ranking_read_from_several_threads_is_the_same(catalogue: tpmap.Catalogue) -> None:
+    from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
+
+    query = tpmap.build_query(catalogue, "temple", "jaw", "back of the neck", side="left")
+    expected = [(c.muscle.id, c.side, c.rank, c.evidence) for c in tpmap.score_query(catalogue, query)]
+    for _ in range(5):
+        ranking = tpmap.score_query(catalogue, query)
+
+        def read(start: int, ranking: tpmap.Ranking = ranking) -> list[tuple[object, ...]]:
+            order = list(range(start, len(ranking))) + list(range(start))
+            found = {i: ranking[i] for i in order}
+            return [(c.muscle.id, c.side, c.rank, c.evidence) for _, c in sorted(found.items())]
+
+        with ThreadPoolExecutor(8) as pool:
+            assert all(got == expected for got in pool.map(read, range(0, 80, 10)))

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
 
-__all__ = ["AREA_NAMES", "AtlasSummary", "md", "setup", "short_citation", "write_atlas"]
+__all__ = ["AREA_NAMES", "AtlasSummary", "md", "other_names", "setup", "short_citation", "write_atlas"]
 
 AREA_NAMES = {
     "head_face": "Head and face",
@@ -102,6 +102,16 @@ def md(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
 
 
+def other_names(name: str, aliases: tuple[str, ...]) -> tuple[str, ...]:
+    """The aliases that say more than the name itself ("infraspinatus muscle" does not).
+
+    >>> other_names("Temporalis", ("temporalis muscle", "temporal muscle"))
+    ('temporal muscle',)
+    """
+    plain = name.lower()
+    return tuple(a for a in aliases if a.lower().removesuffix(" muscle") != plain)
+
+
 def short_citation(citation: str, kind: str) -> str:
     """A citation in a few words: first author and year for a book or article, the publisher for a page.
 
@@ -142,6 +152,7 @@ class _Atlas:
 
     def __init__(self, catalogue: tpmap.Catalogue) -> None:
         self.cat = catalogue
+        self.rankings: dict[str, tpmap.Ranking] = {}
         self.guides_by_region: dict[str, list[Any]] = {}
         for guide in catalogue.pain_guides.values():
             self.guides_by_region.setdefault(guide.region, []).append(guide)
@@ -176,8 +187,9 @@ class _Atlas:
         muscle = cat.muscles[mid]
         out = [f"(atlas-muscle-{mid})=", f"# {md(muscle.name)}", ""]
         facts = [f"**Body area:** {AREA_NAMES[muscle.area]}"]
-        if muscle.aliases:
-            facts.append("**Also called:** " + ", ".join(md(a) for a in muscle.aliases))
+        aliases = other_names(muscle.name, muscle.aliases)
+        if aliases:
+            facts.append("**Also called:** " + ", ".join(md(a) for a in aliases))
         groups = [g for g in cat.groups.values() if mid in g.members]
         if groups:
             facts.append("**Named with:** " + ", ".join(md(g.name) for g in groups))
@@ -295,7 +307,8 @@ class _Atlas:
                 continue
             out += [f"## {heading}", ""]
             for muscle in members:
-                also = f" ({', '.join(md(a) for a in muscle.aliases[:3])})" if muscle.aliases else ""
+                aliases = other_names(muscle.name, muscle.aliases)[:3]
+                also = f" ({', '.join(md(a) for a in aliases)})" if aliases else ""
                 out.append(f"- {self.muscle_link(muscle.id, '..')}{also}")
             out.append("")
         by_name = sorted(cat.muscles.values(), key=lambda m: m.name.lower())
@@ -321,9 +334,14 @@ class _Atlas:
                 best[entry.muscle] = min(best.get(entry.muscle, 1.0), place)
         return sorted(muscles, key=lambda m: (best.get(m.id, 1.0) if m.id in best else 2.0, m.name.lower()))
 
-    def area_chart(self, rid: str) -> Any:
-        ranking = tpmap.rank(self.cat, tpmap.Site(region=rid))
-        return tpmap.ranking_chart(ranking, top=CHART_TOP)
+    def ranking(self, rid: str) -> tpmap.Ranking:
+        """tpmap's ranking for pain at ``rid`` alone, computed once for the page and its chart."""
+        if rid not in self.rankings:
+            self.rankings[rid] = tpmap.rank(self.cat, tpmap.Site(region=rid))
+        return self.rankings[rid]
+
+    def area_chart(self, rid: str) -> tpmap.Chart:
+        return tpmap.ranking_chart(self.ranking(rid), top=CHART_TOP)
 
     def area_page(self, rid: str) -> str:
         cat = self.cat
@@ -357,7 +375,7 @@ class _Atlas:
             sentence = "; ".join(extra)
             out += [sentence[0].upper() + sentence[1:] + ".", ""]
 
-        ranking = tpmap.rank(cat, tpmap.Site(region=rid))
+        ranking = self.ranking(rid)
         top = ", ".join(f"{self.muscle_link(c.muscle.id)} {c.probability:.0%}" for c in ranking.candidates[:CHART_TOP])
         out += _figure(
             f"../charts/area-{rid}.svg",
@@ -503,7 +521,7 @@ class _Atlas:
                 ":::",
                 "",
                 "```{toctree}",
-                ":maxdepth: 1",
+                ":hidden:",
                 "",
                 "muscles/index",
                 "areas/index",

@@ -32,8 +32,6 @@ from typing import IO, Any, Literal, TextIO, get_args
 from .._files import output_problem
 from ..catalogue.catalogue import Catalogue
 from ..errors import QueryError, shown
-from .batch import FailedReport, rank_rows
-from .outputs import envelope
 from .query import REPORT_FIELDS, ReportFields
 
 __all__ = ["FORMATS", "Format", "Row", "file_format", "rank_file", "read_rows"]
@@ -290,6 +288,10 @@ def rank_file(
                 pending.append(row)
                 yield row.report
 
+        # Imported here, not at the top: the CLI imports this module to build its parser, and a plain
+        # `tpmap rank` should not pay for the process pool and the output models.
+        from .batch import FailedReport, rank_rows  # noqa: PLC0415
+
         with _Writer(output, to, top, out_stream, ascii_only and output is None) as writer:
             for result in rank_rows(catalogue, reports(), top=top, workers=workers):
                 row = pending.popleft()
@@ -422,6 +424,8 @@ class _Writer:
 
     def write(self, row_id: RowId, line: int, result: Mapping[str, Any]) -> None:
         if self.fmt == "jsonl":
+            from .outputs import envelope  # noqa: PLC0415 - see rank_file
+
             row = {**envelope("batch_row"), "id": row_id, "line": line, **result}  # see outputs.BatchRowOutput
             self.stream.write(json.dumps(row, ensure_ascii=self.ascii_only) + "\n")
             return

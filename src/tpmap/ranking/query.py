@@ -20,6 +20,7 @@ catalogue ids are not validated a second time.
 
 from __future__ import annotations
 
+import copy
 import weakref
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -31,7 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ..catalogue.catalogue import Catalogue
 from ..catalogue.records import SENSATIONS, Sensation, Side
 from ..catalogue.text import close_matches, normalise
-from ..errors import AmbiguousNameError, ArgumentTypeError, QueryError, UnknownNameError, shown, wrong_type
+from ..errors import AmbiguousNameError, ArgumentTypeError, QueryError, TpmapError, UnknownNameError, shown, wrong_type
 from .choir import CHOIR_MAPS, ChoirMap, choir_code_in, choir_codes, choir_places
 from .lexicon import Named, Resolution, resolve, resolve_term
 from .reader import Reading, read_report, sensation_named
@@ -388,20 +389,24 @@ _V = TypeVar("_V")
 class _Memo:
     """What one catalogue's queries read again and again: a batch, or a user interface re-ranking at every
     click, gives the same words many times. A reading is frozen and depends only on the catalogue (immutable),
-    the words and the side; an error is not remembered (it is raised afresh each time)."""
+    the words and the side; so does an error, which is kept as well (and raised as a new copy each time)."""
 
-    descriptions: dict[tuple[str, Side | None], Reading] = field(default_factory=dict)
+    descriptions: dict[tuple[str, Side | None], Reading | TpmapError] = field(default_factory=dict)
     """Whole descriptions, as :func:`read_report` read them, by their words and the report's side."""
-    found: dict[tuple[str, Side | None, tuple[Sensation, ...], int | None], _Found] = field(default_factory=dict)
+    found: dict[tuple[str, Side | None, tuple[Sensation, ...], int | None], _Found | TpmapError] = field(
+        default_factory=dict
+    )
     """What each description says as report fields, by its words and the report's side, sensations and intensity."""
-    places: dict[str, Resolution] = field(default_factory=dict)
+    places: dict[str, Resolution | TpmapError] = field(default_factory=dict)
     """One place in words (``Site(region="back of my head")``, a place that does not hurt …), as
     :func:`~tpmap.ranking.lexicon.resolve` read it."""
-    codes: dict[tuple[int, ChoirMap, Side | None], tuple[tuple[Site, ...], tuple[str, ...]]] = field(
+    codes: dict[tuple[int, ChoirMap, Side | None], tuple[tuple[Site, ...], tuple[str, ...]] | TpmapError] = field(
         default_factory=dict
     )
     """A CHOIR code given alone, by the code, the map and the report's side: its sites and the notes on them."""
-    sites: dict[tuple[str, Side | None, tuple[Sensation, ...], int | None], Site] = field(default_factory=dict)
+    sites: dict[tuple[str, Side | None, tuple[Sensation, ...], int | None], Site | TpmapError] = field(
+        default_factory=dict
+    )
     """A painful place given as a region id, by the id and the report's side, sensations and intensity (all
     that makes its site; a record is frozen, so queries can share it)."""
 
@@ -419,14 +424,20 @@ def _memo(catalogue: Catalogue) -> _Memo:
     return memo
 
 
-def _kept(table: dict[_K, _V], key: _K, read: Callable[[], _V]) -> _V:
-    """``table[key]``, or what ``read`` gives, kept in ``table``."""
+def _kept(table: dict[_K, _V | TpmapError], key: _K, read: Callable[[], _V]) -> _V:
+    """``table[key]``, or what ``read`` gives, kept in ``table``; an error is kept too, and a copy of it raised
+    each time (the same words fail the same way, and finding suggestions for them takes milliseconds)."""
     found = table.get(key)
     if found is None:
-        found = read()
+        try:
+            found = read()
+        except TpmapError as error:
+            found = error.with_traceback(None)
         if len(table) >= _KEPT:
             table.clear()
         table[key] = found
+    if isinstance(found, TpmapError):
+        raise copy.copy(found)
     return found
 
 
@@ -714,11 +725,8 @@ def _site(
     """A painful place located (:func:`_locate`), with the report's sensations and intensity, which hold for
     every place the report names."""
     if isinstance(item, str) and memo is not None:  # a region id (nothing to note): kept
-        key = (item, side, sensations, intensity)
-        kept = memo.sites.get(key)
-        if kept is None:
-            kept = _kept(memo.sites, key, lambda: _site(catalogue, item, sensations, intensity, side, [], make, None))
-        return kept
+        read = partial(_site, catalogue, item, sensations, intensity, side, [], make, None)
+        return _kept(memo.sites, (item, side, sensations, intensity), read)
     region, chosen = _locate(catalogue, item, Site, side, readings, memo)
     if isinstance(item, str):
         phrase = None if item == region else item

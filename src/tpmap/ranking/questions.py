@@ -42,7 +42,7 @@ from ..catalogue.catalogue import Catalogue
 from ..catalogue.records import SENSATIONS, Side
 from ..errors import whole_number, wrong_type
 from .results import Candidate, Ranking
-from .scoring import place_probabilities, trigger_points_in
+from .scoring import place_probabilities, trigger_points_in, within
 
 __all__ = ["NextQuestion", "next_questions"]
 
@@ -108,9 +108,8 @@ def next_questions(ranking: Ranking, *, top: int = 8, limit: int = 5) -> tuple[N
     worth: dict[tuple[float, ...], tuple[float, list[float], list[float]] | None] = {}
     for kind, subject, side, ask, p_yes in _questions(ranking, leading):
         key = tuple(p_yes)
-        if key in worth:
-            found = worth[key]
-        else:
+        found = worth.get(key, _UNSCORED)
+        if found is _UNSCORED:
             found = worth[key] = None if min(key) == max(key) else _score(prior, before, p_yes)
         if found is not None:
             scored.append((-round(found[0], 12), _KIND_ORDER[kind], subject, side, ask, found))
@@ -136,6 +135,9 @@ def next_questions(ranking: Ranking, *, top: int = 8, limit: int = 5) -> tuple[N
     return tuple(chosen)
 
 
+_UNSCORED: Any = object()
+
+
 def _questions(
     ranking: Ranking, leading: Sequence[Candidate]
 ) -> Iterator[tuple[QuestionKind, str, Side | None, Callable[[], str], list[float]]]:
@@ -146,10 +148,10 @@ def _questions(
     side: Side | None = sides[0] if len(sides) == 1 else None
     asked = {s.region for s in query.sites} | {a.region for a in query.absent}
     # A region is settled when it is a reported place, lies inside one, or contains one.
-    around_asked = {r for place in asked for r in (place, *catalogue.ancestors(place))}
+    around_asked = {r for place in asked for r in within(catalogue, place)}
 
     def settled(region: str) -> bool:
-        return region in around_asked or any(r in asked for r in catalogue.ancestors(region))
+        return region in around_asked or not asked.isdisjoint(within(catalogue, region))
 
     muscles = [(c.muscle.id, c.side) for c in leading]
     zoned = {z.region for c in leading for z in catalogue.zones(c.muscle.id)}

@@ -345,8 +345,8 @@ class _BuiltOnFirstUse:
             raise AttributeError("evidence")  # a field without a default
         found = instance.__dict__
         value = found.get("evidence")
-        if value is None:
-            value = found["evidence"] = found.pop("_evidence_maker")()
+        if value is None:  # (two threads may both build it: the same items)
+            value = found["evidence"] = found["_evidence_maker"]()
         return value  # type: ignore[no-any-return]
 
     def __set__(self, instance: Candidate, value: tuple[Evidence, ...]) -> None:

@@ -18,6 +18,13 @@ The model, in short (``docs/reasoning.md`` has the whole of it):
   probabilities are a softmax of the scores over every candidate in the catalogue: they say how the
   candidates compare with each other, not how likely any trigger point is to be the cause.
 
+How it is computed: a compiled index, built once per catalogue (and per set of weights where numbers enter) as
+regions are asked for, holds per region and side case the muscles whose zones match it, with the match and its
+contribution. A report scores only the muscles its places reach; every other muscle adds the report's
+"nothing reaches here" contributions (and those of the conditions, movements … it lists) to its own frequency
+prior, so these come in the prior's order, worked out once. Candidates and their evidence are made when first
+read. ``tests/oracle_scoring.py`` keeps the straightforward scorer the engine is checked against.
+
 >>> import tpmap
 >>> cat = tpmap.load_catalogue()
 >>> result = rank(cat, "outside of the elbow", side="right")
@@ -33,13 +40,14 @@ from __future__ import annotations
 import bisect
 import heapq
 import math
+import threading
 import weakref
 from collections import Counter
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from itertools import accumulate
-from typing import Any, TypeVar, Unpack, overload
+from typing import Any, TypeVar, Unpack, cast, overload
 
 from ..catalogue.catalogue import Catalogue, Zone
 from ..catalogue.overlay import overlay_note
@@ -71,6 +79,7 @@ __all__ = [
     "rank_of",
     "score_query",
     "trigger_points_in",
+    "within",
 ]
 
 Named = Condition | Movement | Aggravator
@@ -242,27 +251,46 @@ def _red_flags(tables: _Tables, query: Query) -> tuple[tuple[RedFlag, ...], int]
 
     def flag(cid: str, reason: RedFlagReason, places: tuple[str, ...] = ()) -> RedFlag:
         condition = conditions[cid]
-        return RedFlag(cid, condition.name, condition.red_flag or "", reason, places, condition.urgency)
+        made: RedFlag = _new(RedFlag)  # the frozen dataclass's fields, without its field-by-field __init__
+        _set(
+            made,
+            "__dict__",
+            {
+                "condition": cid,
+                "name": condition.name,
+                "note": condition.red_flag or "",
+                "reason": reason,
+                "places": places,
+                "urgency": condition.urgency,
+            },
+        )
+        return made
 
     named = [flag(cid, "named") for cid in query.conditions if conditions[cid].red_flag]
     # Checked and ruled out: the note says so, and what to watch for (no place flag repeats it).
     named += [flag(cid, "ruled_out") for cid in query.ruled_out if conditions[cid].red_flag]
     # Each site's fitting conditions come from the index (per region, per sensation), in the sites' order.
-    found: dict[str, tuple[dict[str, None], tuple[int, int]]] = {}
+    found: dict[str, list[Any]] = {}
+    """Per fitting condition: the reported places it fits (in the report's order) and the best fit."""
     for site in query.sites:
-        fits = [(cid, (1, 0)) for sensation in site.sensations for cid in tables.flag_sensations.get(sensation, ())]
-        fits += tables.flag_places[site.region]
+        region = site.region
+        fits = tables.flag_places[region]
+        if site.sensations:
+            sensed = [(cid, (1, 0)) for s in site.sensations for cid in tables.flag_sensations.get(s, ())]
+            fits = (*sensed, *fits)
         for cid, fit in fits:
-            places, best = found.get(cid) or ({}, (-1, 0))
-            places[site.region] = None
-            found[cid] = (places, max(best, fit))
+            entry = found.get(cid)
+            if entry is None:
+                found[cid] = [{region: None}, fit]
+            else:
+                entry[0][region] = None
+                entry[1] = max(entry[1], fit)
     ranked: list[tuple[int, tuple[int, int, int], str, dict[str, None]]] = []
+    urgencies = tables.urgencies
     for cid, (places, best) in found.items():
         if cid in query.conditions or cid in query.ruled_out:
             continue
-        urgency = URGENCIES.index(conditions[cid].urgency or "soon")
-        fit_key = (-len(places), -best[0], -best[1])
-        ranked.append((urgency, fit_key, cid, places))
+        ranked.append((urgencies[cid], (-len(places), -best[0], -best[1]), cid, places))
     ranked.sort(key=lambda row: row[:3])
     slots = RED_FLAG_LIMIT - len(named)
     if 0 < slots < len(ranked) and ranked[slots - 1][0] > 0:  # the last place shown holds no emergency
@@ -321,6 +349,8 @@ class _Tables:
                 located.setdefault(tp.location.region, set()).add(mi)
         self._zoned = {rid: frozenset(found) for rid, found in zoned.items()}
         self._located = {rid: frozenset(found) for rid, found in located.items()}
+        self.urgencies = {cid: URGENCIES.index(c.urgency or "soon") for cid, c in catalogue.conditions.items()}
+        """Each condition's urgency as a number, most urgent first (red flags sort by it)."""
         self.flag_places = _PerRegion(self._flag_places)
         """Per region, the conditions whose red-flag places it overlaps, with the fit (see ``_red_flags``)."""
         flag_sensations: dict[str, list[str]] = {}
@@ -654,7 +684,13 @@ class _Report:
             defaults.append(math.log(weights.condition_not_listed / mean))
         self.defaults = defaults
         self.yes = yes
+        self.alone: Mapping[int, float] | None = None
+        """For a report of one finding on one side (often: one place clicked), its contributions by muscle, which
+        are then the rows (see ``_Order``)."""
         rows: dict[int, list[list[float]]] = {}
+        if len(defaults) == 1 and count == 1 and len(hits) == 1:
+            self.alone = hits[0][2]
+            hits = []
         for position, si, values in hits:
             for mi, value in values.items():
                 found = rows.get(mi)
@@ -669,7 +705,7 @@ class _Report:
             for mi in members & rows.keys() if len(members) > len(rows) else (mi for mi in members if mi in rows):
                 for each in rows[mi]:
                     each[position] = value
-        self.rows = rows
+        self.rows: Mapping[int, object] = rows if self.alone is None else self.alone
         """Per muscle a place finding reaches, per side: every finding's contribution, in the report's order."""
         # The muscles no place finding reaches, in runs that share the listed findings they list.
         self.tails: list[tuple[_Run, list[float]]] = []
@@ -835,12 +871,16 @@ class _Order(Sequence[Candidate]):
         labels = self.labels = [side or "" for side in report.sides]
         scored: list[tuple[float, str, str, int, int]] = []
         fsum = math.fsum
-        for mi, rows in report.rows.items():
-            value = values[mi]
-            for si, row in enumerate(rows):
-                # Two terms add exactly rounded as they are; more need fsum (the order of findings never matters).
-                score = row[0] + value if len(row) == 1 else fsum((*row, value))
-                scored.append((-score, ids[mi], labels[si], mi, si))
+        # Two terms add exactly rounded as they are; more need fsum (the order of findings never matters).
+        if report.alone is not None:
+            label = labels[0]
+            scored = [(-(ratio + values[mi]), ids[mi], label, mi, 0) for mi, ratio in report.alone.items()]
+        else:
+            for mi, rows in report.rows.items():
+                value = values[mi]
+                for si, row in enumerate(cast(list[list[float]], rows)):
+                    score = row[0] + value if len(row) == 1 else fsum((*row, value))
+                    scored.append((-score, ids[mi], labels[si], mi, si))
         scored.sort()
         self.scored = scored
         self.reached = report.rows.keys()
@@ -876,6 +916,7 @@ class _Order(Sequence[Candidate]):
         self._heads: list[list[Any]] | None = None
         """Each tail's next candidate and the rest of it, once the walk has begun."""
         self._made: dict[int, Candidate] = {}
+        self._lock = threading.Lock()
 
     def remake(self) -> tuple[Callable[..., Ranking], tuple[Catalogue, Query, Weights]]:
         return score_query, (self.tables.catalogue, self.query, self.weights)
@@ -965,14 +1006,16 @@ class _Order(Sequence[Candidate]):
         made = self._made.get(index)
         if made is None:
             if len(self._merged) <= index:
-                self._walk(index)
+                self.walk_to(index)
             made = self._candidate(index, self._merged[index], self._shared[index])
         return made
 
     def walk_to(self, index: int) -> None:
         """Place the candidates as far as ``index`` (without making them)."""
         if len(self._merged) <= index:
-            self._walk(index)
+            with self._lock:  # a ranking read from several threads walks its order once
+                if len(self._merged) <= index:
+                    self._walk(index)
 
     def _walk(self, index: int) -> None:
         """Merge the reached candidates and the tails as far as ``index``."""
@@ -1053,6 +1096,22 @@ class _Order(Sequence[Candidate]):
             return known
         entry = self.entry(mi, si)
         neg, mid = entry[0], entry[1]
+        if mi not in self.reached and len(self.tails) == 1:
+            # Alone in its tail: the muscles before it are those of the groups before its own, and those of its
+            # group before it by id (unless a neighbouring group's score rounds to the same number).
+            run = self.tails[0][0]
+            group = run.group_of[mi]
+            if (group == 0 or self._neg(0, group - 1) != neg) and (
+                group + 1 == len(run.groups) or self._neg(0, group + 1) != neg
+            ):
+                if self._reached_keys is None:
+                    self._tails_before(neg, mid)  # makes the reached muscles' keys
+                keys = self._reached_keys or [[]]
+                before = run.before[group] + bisect.bisect_left(run.member_ids[group], mid)
+                before -= bisect.bisect_left(keys[0], (neg, mid))
+                found = bisect.bisect_left(self.scored, entry[:3]) + self.width * before + si
+                self._positions[mi, si] = found
+                return found
         found = bisect.bisect_left(self.scored, entry[:3]) + self.width * self._tails_before(neg, mid)
         if mi not in self.reached:
             found += si  # a tail muscle's sides come one after the other
@@ -1112,26 +1171,6 @@ def _item(
         },
     )
     return item
-
-
-def _zone_evidence(
-    kind: FindingKind, finding: str, region: str, side: Side | None, index: int, match: _Match, ratio: float
-) -> Evidence:
-    """Evidence about a place, naming the zone that matched it (if any)."""
-    zone = match.zone
-    return Evidence(
-        kind,
-        finding,
-        region,
-        match.relation,
-        ratio,
-        zone.kind if zone else None,
-        zone.region if zone else None,
-        zone.trigger_point if zone else None,
-        side=side,
-        site=index,
-        coverage=match.coverage,
-    )
 
 
 # ------------------------------------------------------------------------------------------ background
@@ -1428,14 +1467,19 @@ class _GuideList:
 
 
 def _guide_lists(tables: _Tables, weights: Weights, guides: list[PainGuide]) -> list[_GuideList]:
-    """Each guide with the muscles that could have been listed: those whose zones explain its region."""
+    """Each guide with the muscles that could have been listed: those it lists and those whose zones explain its
+    region."""
     groups = [frozenset(group.members) for group in tables.catalogue.groups.values()]
     lists = []
     for guide in guides:
+        listed = {entry.muscle for entry in guide.muscles}
         offsets = {}
         for mid in tables.catalogue.muscles:
             match = _best_match(tables, mid, None, guide.region, None, weights, weights.spillover, coverage=True)
-            if match.relation in EXPLAINING:
+            # A listed muscle was chosen here even when weights make its zones explain the area no better than
+            # nothing or an adjacent zone (coverage_floor 0 and a small zone in a wide area): its offset is then
+            # the probability the scorer gives that place.
+            if match.relation in EXPLAINING or mid in listed:
                 offsets[mid] = match.probability
         blocks: list[list[str]] = []
         for entry in guide.muscles:
@@ -1443,7 +1487,7 @@ def _guide_lists(tables: _Tables, weights: Weights, guides: list[PainGuide]) -> 
                 blocks[-1].append(entry.muscle)
             else:
                 blocks.append([entry.muscle])
-        rest = tuple(sorted(set(offsets) - {entry.muscle for entry in guide.muscles}))
+        rest = tuple(sorted(set(offsets) - listed))
         sources = tuple(dict.fromkeys(ref.source for ref in guide.sources))
         # With nothing left unlisted, the last block is "chosen" among itself alone: that stage says nothing.
         stages = len(blocks) if rest else len(blocks) - 1
@@ -1614,6 +1658,16 @@ def trigger_points_in(catalogue: Catalogue, region: str) -> frozenset[str]:
     """
     tables = _tables(catalogue)
     return tables.holder_ids[region]
+
+
+def within(catalogue: Catalogue, region: str) -> frozenset[str]:
+    """``region`` (an id) and every region containing it, from the index.
+
+    >>> import tpmap
+    >>> sorted(within(tpmap.load_catalogue(), "lateral_elbow"))
+    ['body', 'elbow', 'lateral_elbow', 'upper_limb']
+    """
+    return _tables(catalogue).within[region]
 
 
 def associated_with(catalogue: Catalogue, muscle: str) -> tuple[str, ...]:
