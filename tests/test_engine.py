@@ -146,7 +146,9 @@ def test_a_listed_muscle_whose_zones_no_longer_explain_the_guide_area_is_still_f
         tpmap.build_query(catalogue, "head", "outside of the elbow", side="right"),
         tpmap.build_query(catalogue, "hand", conditions=["tennis elbow"]),
     ):
-        assert_same(tpmap.score_query(catalogue, query, weights), oracle.oracle_rank(catalogue, query, weights), in_order)
+        assert_same(
+            tpmap.score_query(catalogue, query, weights), oracle.oracle_rank(catalogue, query, weights), in_order
+        )
 
 
 # ------------------------------------------------------------------------------------------ the implicit tail
@@ -183,13 +185,35 @@ def test_the_tail_follows_the_frequency_prior(catalogue: tpmap.Catalogue) -> Non
     assert keys == sorted(keys)
 
 
-def test_a_ranking_travels_as_the_call_that_makes_it(catalogue: tpmap.Catalogue) -> None:
+def test_a_ranking_travels_with_its_order_and_numbers(catalogue: tpmap.Catalogue) -> None:
     ranking = tpmap.rank(catalogue, "outside of the elbow", "forearm", side="right", sensations=["tingling"])
     data = pickle.dumps(ranking)
-    assert b"Candidate" not in data and b"Evidence" not in data  # the query, not 286 candidates and their evidence
+    assert b"Candidate" not in data and b"Evidence" not in data  # numbers, not 286 candidates and their evidence
     again = pickle.loads(data)
     assert again == ranking and again[0].evidence == ranking[0].evidence
     assert pickle.loads(pickle.dumps(ranking[5])) == ranking[5]
+
+
+@pytest.mark.parametrize("which", ["tiny", "catalogue"])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data(), seed=st.integers(0, 2**32 - 1))
+def test_a_ranking_made_again_from_its_numbers_is_not_scored_again(
+    request: pytest.FixtureRequest, which: str, data: st.DataObject, seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    catalogue: tpmap.Catalogue = request.getfixturevalue(which)
+    query = data.draw(reports(catalogue))
+    parts = scoring.ranking_parts(tpmap.score_query(catalogue, query))
+    assert parts is not None
+    with monkeypatch.context() as patch:  # nothing is scored: the order comes from the numbers
+        patch.setattr(scoring._Order, "_score", None)
+        again = scoring.ranking_from_parts(catalogue, tpmap.Weights(), pickle.loads(pickle.dumps(parts)))
+
+    def shuffled(size: int) -> list[int]:
+        order = list(range(size))
+        random.Random(seed).shuffle(order)
+        return order
+
+    assert_same(again, oracle.oracle_rank(catalogue, query), shuffled)
 
 
 # ------------------------------------------------------------------------------------------ the analyses

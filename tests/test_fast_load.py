@@ -15,9 +15,12 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import oracle_scoring as oracle
 import tpmap
 from tpmap.catalogue import _cache, loader
 from tpmap.catalogue._yaml import _UNUSUAL, ProblemList, YamlDocument, _Builder, read_yaml_text
+from tpmap.ranking import lexicon, reader, scoring
+from tpmap.ranking.reader import read_report
 
 TINY = Path(__file__).with_name("tiny_catalogue.yaml")
 SECTIONS = (
@@ -355,6 +358,169 @@ def test_a_new_process_reads_the_cache_not_the_files(folder: Path) -> None:
     done = subprocess.run([sys.executable, "-c", check], env=env, capture_output=True, text=True, check=False)
     assert (done.returncode, done.stderr) == (0, "")
     assert done.stdout.startswith("<Catalogue: ")
+
+
+# ------------------------------------------------------------------------------------------ tables kept beside it
+
+DERIVED = ("prior", "vocabulary", "place-names")
+"""The tables worked out from the shipped catalogue that the cache folder keeps beside it."""
+
+
+def derived(where: Path) -> dict[str, list[Path]]:
+    return {name: sorted(where.glob(f"{name}-*.pickle")) if where.is_dir() else [] for name in DERIVED}
+
+
+def first_rank(catalogue: tpmap.Catalogue) -> tuple[object, ...]:
+    """What a first ranking of a new process works out: a reading, a ranking with evidence, the prior's fit."""
+    result = tpmap.rank(catalogue, "aching outside of my right elbow, worse when gripping", conditions=["tennis elbow"])
+    prior = scoring._tables(catalogue).prior(tpmap.Weights())
+    candidates = [(c.muscle.id, c.side, c.score, c.probability, c.evidence) for c in result]
+    return result.query, candidates, prior.guides, prior.worth
+
+
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """How many times each table was worked out (rather than read back)."""
+    calls = dict.fromkeys(DERIVED, 0)
+    for module, function, name in (
+        (scoring, "_fit_guides", "prior"),
+        (reader, "_built_vocabulary", "vocabulary"),
+        (lexicon, "_built_index", "place-names"),
+    ):
+        original = getattr(module, function)
+
+        def counting(*args: Any, _original: Any = original, _name: str = name) -> Any:
+            calls[_name] += 1
+            return _original(*args)
+
+        monkeypatch.setattr(module, function, counting)
+    return calls
+
+
+def test_a_new_process_reads_the_tables_back_and_ranks_alike(folder: Path, counted: dict[str, int]) -> None:
+    first = loader._from_disk_cache()
+    expected = first_rank(first)
+    assert counted == dict.fromkeys(DERIVED, 1)
+    written = derived(folder)
+    assert all(len(paths) == 1 for paths in written.values()), written
+    second = loader._from_disk_cache()  # a new catalogue object, as a new process has: its tables are read back
+    assert first_rank(second) == expected
+    assert counted == dict.fromkeys(DERIVED, 1)
+    assert derived(folder) == written
+
+
+def test_the_prior_read_back_is_the_straightforward_fit(folder: Path) -> None:
+    loader._from_disk_cache()
+    catalogue = loader._from_disk_cache()
+    for weights in (
+        tpmap.Weights(),
+        tpmap.Weights(coverage_floor=0.0, none=0.3),
+        tpmap.Weights(adjacent_essential=0.3),
+    ):
+        prior = scoring._tables(catalogue).prior(weights)
+        guides = oracle._guide_lists(oracle._tables(catalogue), weights, list(catalogue.pain_guides.values()))
+        worth = oracle._fit_guides(guides, catalogue.muscles, weights.prior_pseudo_count)
+        assert [vars(g) for g in prior.guides] == [vars(g) for g in guides]
+        assert prior.worth == worth  # exactly: the same numbers, not close ones
+
+
+def test_only_the_default_weights_prior_is_kept(folder: Path) -> None:
+    catalogue = loader._from_disk_cache()
+    scoring._tables(catalogue).prior(tpmap.Weights(prior_pseudo_count=3.0))
+    assert derived(folder)["prior"] == []  # a sweep over weights leaves no file per set
+    scoring._tables(catalogue).prior(tpmap.Weights())
+    assert len(derived(folder)["prior"]) == 1
+
+
+@pytest.mark.parametrize("name", DERIVED)
+@pytest.mark.parametrize("damage", [b"", b"not a pickle at all", b"\x80\x05\x95\xff\xff", "wrong kind", "cut short"])
+def test_a_damaged_table_is_worked_out_again_and_rewritten(
+    folder: Path, counted: dict[str, int], name: str, damage: bytes | str
+) -> None:
+    expected = first_rank(loader._from_disk_cache())
+    (path,) = derived(folder)[name]
+    good = path.read_bytes()
+    if damage == "wrong kind":  # under the right key, something that is not the table
+        path.write_bytes(pickle.dumps((path.stem.removeprefix(f"{name}-"), ("not", "a", "table"))))
+    elif damage == "cut short":
+        path.write_bytes(good[: len(good) // 2])
+    else:
+        assert isinstance(damage, bytes)
+        path.write_bytes(damage)
+    assert first_rank(loader._from_disk_cache()) == expected
+    assert counted[name] == 2 and sum(counted.values()) == len(DERIVED) + 1
+    assert pickle.loads(path.read_bytes()) == pickle.loads(good)  # written again, whole
+
+
+def test_a_change_to_the_code_that_works_a_table_out_works_it_out_anew(
+    folder: Path, counted: dict[str, int], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    module = tmp_path / "fit.py"
+    module.write_text("# the fit\n", encoding="utf-8")
+    monkeypatch.setattr(scoring, "_PRIOR_CODE", (*scoring._PRIOR_CODE, module))
+    expected = first_rank(loader._from_disk_cache())
+    (old,) = derived(folder)["prior"]
+    module.write_text("# the fit, changed\n", encoding="utf-8")
+    assert first_rank(loader._from_disk_cache()) == expected
+    assert counted["prior"] == 2 and counted["vocabulary"] == counted["place-names"] == 1
+    assert len(derived(folder)["prior"]) == 2 and old.exists()  # the stale one is kept, among the newest few
+    module.unlink()  # code that cannot be read: worked out, as without a cache
+    assert first_rank(loader._from_disk_cache()) == expected
+    assert counted["prior"] == 3
+
+
+def test_a_stale_catalogue_leaves_its_tables_unread(folder: Path, counted: dict[str, int]) -> None:
+    expected = first_rank(loader._from_disk_cache())
+    for paths in derived(folder).values():  # the tables of a catalogue of other files, under the same names
+        (path,) = paths
+        path.rename(path.with_name(f"{path.stem.split('-')[0]}-{'0' * 32}.pickle"))
+    assert first_rank(loader._from_disk_cache()) == expected
+    assert counted == dict.fromkeys(DERIVED, 2)
+
+
+@pytest.mark.parametrize("value", ["off", ""])
+def test_with_the_cache_off_tables_are_worked_out_and_alike(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, counted: dict[str, int], value: str
+) -> None:
+    monkeypatch.setenv(_cache.ENVIRONMENT_VARIABLE, str(tmp_path / "cache"))
+    expected = first_rank(loader._from_disk_cache())
+    monkeypatch.setenv(_cache.ENVIRONMENT_VARIABLE, value)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert first_rank(loader._from_disk_cache()) == expected
+    assert counted == dict.fromkeys(DERIVED, 2)
+    assert not (tmp_path / "xdg").exists()
+
+
+def test_other_catalogues_are_neither_read_nor_written(
+    folder: Path, counted: dict[str, int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = first_rank(loader._from_disk_cache())
+    overlay = tmp_path / "mine.yaml"
+    overlay.write_text("edits:\n  - {region: lateral_elbow, add: {terms: [funny spot]}}\n", encoding="utf-8")
+    written = derived(folder)
+    mine = tpmap.load_catalogue(overlay)
+    assert first_rank(mine)[1] == expected[1]
+    assert counted == dict.fromkeys(DERIVED, 2)  # its own tables, worked out
+    assert [site.region for site in tpmap.build_query(mine, "my funny spot").sites] == ["lateral_elbow"]
+    tiny = tpmap.load_files(TINY)
+    scoring._tables(tiny).prior(tpmap.Weights())
+    read_report(tiny, "upper arm")
+    assert derived(folder) == written
+
+
+def test_a_folder_that_cannot_be_written_still_ranks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, counted: dict[str, int]
+) -> None:
+    monkeypatch.setenv(_cache.ENVIRONMENT_VARIABLE, "off")
+    expected = first_rank(loader._from_disk_cache())
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv(_cache.ENVIRONMENT_VARIABLE, str(blocker / "cache"))  # its parent is a file
+    for _ in range(2):
+        assert first_rank(loader._from_disk_cache()) == expected
+    assert counted == dict.fromkeys(DERIVED, 3)
+    assert blocker.read_text(encoding="utf-8") == "not a folder"
 
 
 # ------------------------------------------------------------------------------------------ what a start imports

@@ -6,6 +6,10 @@ read it back. A pickle is named by a key that changes with anything that could c
 package version, the Python and pydantic versions, and the bytes of the data files and of the code that reads
 them), so a stale pickle is never read: a new one is written next to it, and only the newest few are kept.
 
+Tables worked out from the shipped catalogue alone (the frequency prior's fit, the reader's word tables) are
+kept beside it the same way, each under a key made of the catalogue's and the bytes of the code that works it
+out (see :func:`~tpmap.catalogue.loader.cached_beside`).
+
 The cache is only ever a shortcut. A file that cannot be read back (cut short, corrupt, written by other code)
 is ignored and replaced; a folder that cannot be written is skipped without a word. Files are written to a
 temporary name and then renamed, so a process never reads a half-written pickle.

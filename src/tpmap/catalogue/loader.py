@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import weakref
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from os import PathLike
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from pydantic.version import VERSION as PYDANTIC_VERSION
@@ -58,7 +59,15 @@ from .records import (
     Xrefs,
 )
 
-__all__ = ["SHIPPED_FILES", "check_files", "data_dir", "load_catalogue", "load_files", "shipped_paths"]
+__all__ = [
+    "SHIPPED_FILES",
+    "cached_beside",
+    "check_files",
+    "data_dir",
+    "load_catalogue",
+    "load_files",
+    "shipped_paths",
+]
 
 SHIPPED_FILES = ("sources.yaml", "regions.yaml", "conditions.yaml", "muscles.yaml", "frequency.yaml", "groups.yaml")
 """The shipped catalogue's files, in load order, inside the ``data`` folder."""
@@ -202,12 +211,53 @@ def _from_disk_cache() -> Catalogue:
             folder = None
     cached = read_cached("catalogue", key, folder)
     if isinstance(cached, Catalogue):
+        _DISK_KEYS[cached] = key
         return cached
     catalogue, problems = _load((), True)
     if problems or catalogue is None:
         raise CatalogueError(problems)
-    write_cached("catalogue", key, catalogue, folder)
+    if write_cached("catalogue", key, catalogue, folder):
+        _DISK_KEYS[catalogue] = key
     return catalogue
+
+
+_DISK_KEYS: weakref.WeakKeyDictionary[Catalogue, str] = weakref.WeakKeyDictionary()
+"""The key under which the cache folder holds each catalogue read from it or written to it."""
+
+T = TypeVar("T")
+
+
+def cached_beside(
+    catalogue: Catalogue,
+    name: str,
+    kind: type[T],
+    build: Callable[[], T],
+    *,
+    parts: Sequence[str] = (),
+    code: Iterable[Path] = (),
+) -> T:
+    """``build()``: a table worked out from ``catalogue`` alone, which a new process reads back from the cache
+    folder (see :mod:`._cache`) when ``catalogue`` is the shipped one as the folder holds it.
+
+    Its key is made of the catalogue's, ``name``, ``parts`` (anything else it depends on, such as the weights)
+    and the bytes of ``code`` (the modules that work it out): a change to any of them works it out anew. For any
+    other catalogue (overlays, plug-ins, files of one's own), with the cache turned off, or when what the folder
+    holds cannot be read back as a ``kind``, it is worked out, as it would be without a cache.
+    """
+    base = _DISK_KEYS.get(catalogue)
+    folder = cache_folder() if base is not None else None
+    if base is None or folder is None:
+        return build()
+    try:
+        key = cache_key(base, name, *parts, files=code)
+    except OSError:  # a module that cannot be read: nothing to key it by
+        return build()
+    cached = read_cached(name, key, folder)
+    if isinstance(cached, kind):
+        return cached
+    value = build()
+    write_cached(name, key, value, folder)
+    return value
 
 
 def _file_key(path: Path) -> tuple[Path, int, int]:

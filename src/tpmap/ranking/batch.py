@@ -33,7 +33,7 @@ from ..catalogue.text import close_matches
 from ..errors import ArgumentTypeError, TpmapError, whole_number, wrong_type
 from .query import REPORT_FIELDS, Query, Site, build_query
 from .results import Ranking
-from .scoring import score_query
+from .scoring import ranking_from_parts, ranking_parts, score_query
 from .weights import DEFAULT_WEIGHTS, Weights
 
 __all__ = ["FailedReport", "rank_many", "rank_rows", "top_candidates"]
@@ -193,13 +193,6 @@ class _Ranker:
             return FailedReport(index, error)
         return ranking if self.finish is None else self.finish(ranking)
 
-    def read(self, index: int, report: object) -> Query | FailedReport:
-        """The report read into a query, or why it cannot be."""
-        try:
-            return self.query(report)
-        except TpmapError as error:
-            return FailedReport(index, error)
-
     def query(self, report: object) -> Query:
         if isinstance(report, Query):
             return report
@@ -242,26 +235,25 @@ def _in_workers(
     """Chunks of reports to ``workers`` processes, a few chunks ahead, the results yielded in input order.
 
     With a finishing step (``rank_rows``) a worker reads, ranks and finishes each report and sends back the
-    small result. Without one, a worker sends back each report read into a :class:`~tpmap.Query` and this
-    process scores it: a ranking refers to its catalogue and is made lazily, so it crosses between processes
-    as the scoring call that makes it again in any case (reading words is the part worth spreading).
+    small result. Without one, a worker reads and scores each report and sends back the ranking's parts (its
+    query, notes, red flags and scored order: :func:`~tpmap.ranking.scoring.ranking_parts`, not its catalogue),
+    and this process puts the ranking together again in its own catalogue without scoring it.
     """
     # The shipped catalogue is read again by each worker (from the cache it keeps); another is sent once.
     sent = None if catalogue is load_catalogue() else pickle.dumps(catalogue, protocol=pickle.HIGHEST_PROTOCOL)
-    here = _Ranker(catalogue, weights, None)
     chunks: Iterator[Sequence[tuple[int, object]]] = _chunks(enumerate(reports), _CHUNK)
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(sent, weights, finish))
-    pending: deque[tuple[int, Future[list[Any]]]] = deque()
+    pending: deque[Future[list[Any]]] = deque()
     try:
         for chunk in islice(chunks, workers * _AHEAD):
-            pending.append((chunk[0][0], pool.submit(_rank_chunk, chunk)))
+            pending.append(pool.submit(_rank_chunk, chunk))
         while pending:
-            first, future = pending.popleft()
-            done = future.result()
+            done = pending.popleft().result()
             for chunk in islice(chunks, 1):
-                pending.append((chunk[0][0], pool.submit(_rank_chunk, chunk)))
-            for index, result in enumerate(done, first):
-                yield here(index, result) if isinstance(result, Query) else result
+                pending.append(pool.submit(_rank_chunk, chunk))
+            for result in done:
+                failed = isinstance(result, FailedReport)
+                yield result if finish is not None or failed else ranking_from_parts(catalogue, weights, result)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -282,6 +274,7 @@ def _start_worker(sent: bytes | None, weights: Weights, finish: Callable[[Rankin
 
 def _rank_chunk(chunk: Sequence[tuple[int, object]]) -> list[Any]:
     ranker = _WORKER["ranker"]
+    done = [ranker(index, report) for index, report in chunk]
     if ranker.finish is None:
-        return [ranker.read(index, report) for index, report in chunk]
-    return [ranker(index, report) for index, report in chunk]
+        return [result if isinstance(result, FailedReport) else ranking_parts(result) for result in done]
+    return done

@@ -74,7 +74,7 @@ def ranking_rows(ranking: Ranking, limit: int | None = None) -> tuple[tuple[Any,
         whole_number("limit", limit)
     return tuple(
         (c.rank, c.muscle.id, c.muscle.name, c.side, c.score, c.probability, c.zone, c.summary())
-        for c in ranking.candidates[:limit]
+        for c in ranking[:limit]
     )
 
 
@@ -98,7 +98,7 @@ def ranking_html(ranking: Ranking, limit: int = HTML_ROWS) -> str:
     """
     rows = [
         (rank_label(ranking, c), c.muscle.name, c.side or "-", f"{c.probability:.1%}", c.zone, c.summary())
-        for c in ranking.candidates[: whole_number("limit", limit)]
+        for c in ranking[: whole_number("limit", limit)]
     ]
     shown = f"the first {len(rows)} of {len(ranking)}" if len(rows) < len(ranking) else f"all {len(ranking)}"
     caption = f"tpmap ranking: {shown} candidates"

@@ -32,9 +32,12 @@ import re
 import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
 from typing import Literal, TypeAlias
 
 from ..catalogue.catalogue import Catalogue
+from ..catalogue.loader import cached_beside
 from ..catalogue.records import Aggravator, Movement, Side
 from ..catalogue.text import close_matches, normalise
 from ..errors import AmbiguousNameError, UnknownNameError, wrong_type
@@ -263,9 +266,16 @@ def _suggestions(index: _Index, text: str) -> list[str]:
 
 
 def _index(catalogue: Catalogue) -> _Index:
+    """The catalogue's name tables, built once per catalogue (and read back from the cache folder by a new process
+    when it is the shipped one: building them is a tenth of a first ranking)."""
     cached = _INDEXES.get(catalogue)
-    if cached is not None:
-        return cached
+    if cached is None:
+        build = partial(_built_index, catalogue)
+        cached = _INDEXES[catalogue] = cached_beside(catalogue, "place-names", _Index, build, code=(Path(__file__),))
+    return cached
+
+
+def _built_index(catalogue: Catalogue) -> _Index:
     exact: dict[str, tuple[Kind, str]] = {}
     for name, rid in catalogue.region_names().items():
         exact.setdefault(name, ("region", rid))
@@ -277,15 +287,13 @@ def _index(catalogue: Catalogue) -> _Index:
         key = _content_words(name, vocabulary)
         if key:
             by_words.setdefault(key, set()).add(target)
-    index = _Index(
+    return _Index(
         exact,
         {key: frozenset(targets) for key, targets in by_words.items()},
         vocabulary,
         tuple(sorted(exact)),
         frozenset(word for name in exact for word in re.findall(r"[a-z0-9']+", name)),
     )
-    _INDEXES[catalogue] = index
-    return index
 
 
 # ------------------------------------------------------------------------ movements and aggravators

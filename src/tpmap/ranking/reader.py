@@ -64,9 +64,12 @@ import re
 import weakref
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
 from typing import Any, Literal, TypeAlias
 
 from ..catalogue.catalogue import Catalogue
+from ..catalogue.loader import cached_beside
 from ..catalogue.records import Aggravator, Movement, Sensation, Side
 from ..catalogue.text import close_matches, normalise
 from ..errors import QueryError, UnknownNameError, wrong_type
@@ -1772,9 +1775,21 @@ def _kept(table: Mapping[str, tuple[str, ...]], regions: Mapping[str, object]) -
 
 
 def _vocabulary(catalogue: Catalogue) -> _Vocabulary:
+    """The reader's word tables for a catalogue, built once per catalogue (and read back from the cache folder by
+    a new process when it is the shipped one: building them is a tenth of a first ranking)."""
     cached = _VOCABULARIES.get(catalogue)
-    if cached is not None:
-        return cached
+    if cached is None:
+        build = partial(_built_vocabulary, catalogue)
+        cached = cached_beside(catalogue, "vocabulary", _Vocabulary, build, code=_VOCABULARY_CODE)
+        _VOCABULARIES[catalogue] = cached
+    return cached
+
+
+_VOCABULARY_CODE = (Path(__file__), Path(__file__).with_name("lexicon.py"))
+"""The modules the vocabulary is worked out by: a change to either works it out anew."""
+
+
+def _built_vocabulary(catalogue: Catalogue) -> _Vocabulary:
     tables: dict[str, tuple[str, Any]] = {}
     for source, kind in (
         (CUES, "cue"),
@@ -1826,7 +1841,7 @@ def _vocabulary(catalogue: Catalogue) -> _Vocabulary:
         for w in name.split()
         if w not in FILLER and w not in CUES and w not in EXTRA_FILLER  # "just below the belt line": not "just"
     )
-    vocabulary = _Vocabulary(
+    return _Vocabulary(
         words,
         correctable,
         {k: tuple(v) for k, v in terms.items()},
@@ -1839,5 +1854,3 @@ def _vocabulary(catalogue: Catalogue) -> _Vocabulary:
         _kept(ALONG, catalogue.regions),
         _kept({limb: path for limb, path in LIMB_PATHS.items() if limb in catalogue.regions}, catalogue.regions),
     )
-    _VOCABULARIES[catalogue] = vocabulary
-    return vocabulary

@@ -65,7 +65,7 @@ def ranking_report(ranking: Ranking, *, limit: int | None = None) -> dict[str, A
         **envelope("ranking"),
         "query": ranking.query.model_dump(mode="json", exclude={"descriptions"}),
         "reading": [reading.to_dict() for reading in ranking.query.descriptions],
-        "candidates": [c.to_dict() for c in ranking.candidates[:limit]],
+        "candidates": [c.to_dict() for c in ranking[:limit]],
         "notes": list(ranking.notes),
         "red_flags": [flag.to_dict() for flag in ranking.red_flags],
         "red_flags_held_back": ranking.red_flags_held_back,

@@ -406,14 +406,15 @@ class Ranking(Sequence[Candidate]):
         return iter(self._sequence())
 
     def __reduce_ex__(self, protocol: SupportsIndex) -> str | tuple[Any, ...]:
-        """A lazy ranking travels (pickle, copy) as the scoring call that makes it again, exactly."""
+        """A lazy ranking travels (pickle, copy) with its scored order and numbers; its candidates and evidence
+        are made again when read."""
         order = self.__dict__.get("_order")
         if order is not None:
-            return order.remake()  # type: ignore[no-any-return]
+            return order.remake(self)  # type: ignore[no-any-return]
         return super().__reduce_ex__(protocol)
 
     def __repr__(self) -> str:
-        top = ", ".join(f"{c.muscle.id}" + (f"/{c.side}" if c.side else "") for c in self.candidates[:3])
+        top = ", ".join(f"{c.muscle.id}" + (f"/{c.side}" if c.side else "") for c in self[:3])
         return f"<Ranking of {len(self)} candidates: {top}{', ...' if len(self) > 3 else ''}>"
 
     # Thin conveniences: each imports the module that consumes a ranking only when called.

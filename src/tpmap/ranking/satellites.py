@@ -26,9 +26,11 @@ True
 from __future__ import annotations
 
 import math
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
+from ..catalogue.catalogue import Catalogue
 from ..catalogue.records import Side
 from ..errors import whole_number, wrong_type
 from .results import Candidate, Ranking
@@ -101,15 +103,13 @@ def satellites(ranking: Ranking, *, top: int = 5) -> Satellites:
     catalogue = ranking.catalogue
     leading = list(ranking[:top])
     keys: list[KeyCandidate] = []
+    known = _known(catalogue)
     # What each leading candidate's zones overlie: the muscles with a trigger point in one of them.
-    overlies = {
-        c.muscle.id: frozenset().union(*(trigger_points_in(catalogue, z.region) for z in catalogue.zones(c.muscle.id)))
-        for c in leading
-    }
+    overlies = {c.muscle.id: _found(known, catalogue, c.muscle.id)[2] for c in leading}
     # The leading candidates whose zones explain a painful place: only they may have induced another.
     inducing = [other for other in leading if other.zone in ("essential", "spillover")]
     for c in leading:
-        found = _satellites_of(ranking, c)
+        found = _satellites_of(ranking, c, _found(known, catalogue, c.muscle.id))
         induced_by = tuple(
             other.muscle.id
             for other in inducing
@@ -119,28 +119,53 @@ def satellites(ranking: Ranking, *, top: int = 5) -> Satellites:
     return Satellites(tuple(keys), _examine_order(keys))
 
 
-def _satellites_of(ranking: Ranking, key: Candidate) -> tuple[Satellite, ...]:
-    catalogue = ranking.catalogue
+_Found = tuple[dict[str, int], dict[str, tuple[str, ...]], frozenset[str]]
+"""For one muscle: the weight of each possible satellite, the reasons for it, and the muscles its zones overlie."""
+
+_KNOWN: weakref.WeakKeyDictionary[Catalogue, dict[str, _Found]] = weakref.WeakKeyDictionary()
+"""Per catalogue, what each muscle asked about so far may induce: it depends on the catalogue alone."""
+
+
+def _known(catalogue: Catalogue) -> dict[str, _Found]:
+    known = _KNOWN.get(catalogue)
+    if known is None:
+        known = _KNOWN[catalogue] = {}
+    return known
+
+
+def _found(known: dict[str, _Found], catalogue: Catalogue, muscle: str) -> _Found:
+    """The possible satellites of ``muscle``, worked out once per catalogue."""
+    found = known.get(muscle)
+    if found is not None:
+        return found
     zone_weight: dict[str, int] = {}
     reasons: dict[str, list[str]] = {}
     seen: set[tuple[str, str]] = set()
+    zones = catalogue.zones(muscle)
     # Essential zones first, so a region that is both essential and spillover is named once, as essential.
-    for zone in sorted(catalogue.zones(key.muscle.id), key=lambda z: z.kind != "essential"):
+    for zone in sorted(zones, key=lambda z: z.kind != "essential"):
         zone_name = catalogue.regions[zone.region].name.lower()
-        for other in trigger_points_in(catalogue, zone.region) - {key.muscle.id}:
+        for other in trigger_points_in(catalogue, zone.region) - {muscle}:
             if (other, zone.region) not in seen:
                 seen.add((other, zone.region))
                 reasons.setdefault(other, []).append(f"a trigger point lies in its {zone.kind} zone ({zone_name})")
             # The strongest zone overlying a muscle counts, once.
             zone_weight[other] = max(zone_weight.get(other, 0), 2 if zone.kind == "essential" else 1)
     weights = dict(zone_weight)
-    for partner in associated_with(catalogue, key.muscle.id):
+    for partner in associated_with(catalogue, muscle):
         weights[partner] = weights.get(partner, 0) + 1
         reasons.setdefault(partner, []).append("associated with it in the references")
+    overlies = frozenset().union(*(trigger_points_in(catalogue, z.region) for z in zones))
+    found = known[muscle] = (weights, {m: tuple(found) for m, found in reasons.items()}, overlies)
+    return found
+
+
+def _satellites_of(ranking: Ranking, key: Candidate, found: _Found) -> tuple[Satellite, ...]:
+    weights, reasons, _ = found
     # Rank order without counting every rank: only the satellites kept need theirs.
     order = {m: rank_key(ranking, m, key.side) for m in weights}
     rows = sorted(weights, key=lambda m: (-weights[m], order[m] or _UNRANKED, m))[:MAX_PER_CANDIDATE]
-    return tuple(Satellite(m, tuple(reasons[m]), weights[m], rank_of(ranking, m, key.side)) for m in rows)
+    return tuple(Satellite(m, reasons[m], weights[m], rank_of(ranking, m, key.side)) for m in rows)
 
 
 _UNRANKED = (math.inf,)

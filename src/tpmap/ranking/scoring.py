@@ -42,14 +42,18 @@ import heapq
 import math
 import threading
 import weakref
+from array import array
 from collections import Counter
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from itertools import accumulate
-from typing import Any, TypeVar, Unpack, cast, overload
+from operator import itemgetter
+from pathlib import Path
+from typing import Any, NamedTuple, TypeVar, Unpack, cast, overload
 
 from ..catalogue.catalogue import Catalogue, Zone
+from ..catalogue.loader import cached_beside
 from ..catalogue.overlay import overlay_note
 from ..catalogue.records import URGENCIES, Aggravator, Condition, Movement, Muscle, PainGuide, Side, ZoneKind
 from ..catalogue.text import close_matches
@@ -77,6 +81,8 @@ __all__ = [
     "rank",
     "rank_key",
     "rank_of",
+    "ranking_from_parts",
+    "ranking_parts",
     "score_query",
     "trigger_points_in",
     "within",
@@ -120,17 +126,45 @@ def score_query(catalogue: Catalogue, query: Query, weights: Weights = DEFAULT_W
     notes = _notes(query, len(order), flags, more, order.report.sides[0] is not None)
     if (changed := overlay_note(catalogue.changes)) is not None:  # overlays changed muscles: the ranking says so
         notes.append(changed)
-    ranking = object.__new__(Ranking)
+    return _ranking(order, tuple(notes), flags, more)
+
+
+def _ranking(order: _Order, notes: tuple[str, ...], flags: tuple[RedFlag, ...], more: int) -> Ranking:
+    ranking: Ranking = _new(Ranking)
     ranking.__dict__.update(
-        query=query,
-        notes=tuple(notes),
-        catalogue=catalogue,
-        weights=weights,
+        query=order.query,
+        notes=notes,
+        catalogue=order.tables.catalogue,
+        weights=order.weights,
         red_flags=flags,
         red_flags_held_back=more,
         _order=order,
     )
     return ranking
+
+
+RankingParts = tuple[Query, tuple[str, ...], tuple[RedFlag, ...], int, tuple[Any, ...]]
+"""What a scored ranking is, but for its catalogue and weights: the query, notes, red flags, how many were held
+back, and its order's numbers (see :func:`ranking_parts`)."""
+
+
+def ranking_parts(ranking: Ranking) -> RankingParts | None:
+    """A ranking made by :func:`score_query` as plain data, without its catalogue and weights: its scored order and
+    numbers, so that :func:`ranking_from_parts` makes the same ranking without scoring it again (a ranking sent
+    between processes). None for a ranking built by hand.
+    """
+    order = ranking.__dict__.get("_order")
+    if not isinstance(order, _Order):
+        return None
+    found = ranking.__dict__
+    return (order.query, found["notes"], found["red_flags"], found["red_flags_held_back"], order.numbers())
+
+
+def ranking_from_parts(catalogue: Catalogue, weights: Weights, parts: RankingParts) -> Ranking:
+    """The ranking :func:`ranking_parts` took apart, in ``catalogue`` (the one it was scored in, or a copy of it)
+    under the same ``weights``: equal to it, candidates and evidence made again when read."""
+    query, notes, flags, more, numbers = parts
+    return _ranking(_Order(_tables(catalogue), query, weights, numbers), notes, flags, more)
 
 
 def _check_ids(catalogue: Catalogue, query: Query) -> None:
@@ -203,18 +237,20 @@ def place_probabilities(
     """
     spillover = _spillover(weights, mode, None)
     tables = _tables(catalogue)
-    paired, number, none = tables.paired[region], tables.number, weights.none
-    bg = tables.background(weights)
-    by_case: dict[int, dict[int, _Match]] = {}
-    found = []
-    for muscle, side in muscles:
-        case = _side_case(paired, place_side, side)
-        table = by_case.get(case)
-        if table is None:
-            table = by_case[case] = bg.matches(region, spillover, case, True)
-        match = table.get(number[muscle])
-        found.append(none if match is None else match.probability)
-    return found
+    number, none = tables.number, weights.none
+    matches = tables.background(weights).matches
+    if place_side is None or not tables.paired[region]:  # one side case for every muscle
+        table = matches(region, spillover, _FREE, True)
+        found = [table.get(number[muscle]) for muscle, _ in muscles]
+    else:
+        by_side: dict[Side | None, dict[int, _Match]] = {}
+        found = []
+        for muscle, side in muscles:
+            sided = by_side.get(side)
+            if sided is None:
+                sided = by_side[side] = matches(region, spillover, _side_case(True, place_side, side), True)
+            found.append(sided.get(number[muscle]))
+    return [none if match is None else match.probability for match in found]
 
 
 def _notes(query: Query, count: int, flags: tuple[RedFlag, ...], more: int, sided: bool) -> list[str]:
@@ -337,8 +373,9 @@ class _Tables:
         """The finest parts of each region (those with no parts of their own): the unit of coverage."""
         self.zones = {mid: catalogue.zones(mid) for mid in catalogue.muscles}
         # The index: muscles by number, and per region the muscles whose zones (or trigger points) reach it.
-        self.ids: tuple[str, ...] = tuple(catalogue.muscles)
-        self.muscles: tuple[Muscle, ...] = tuple(catalogue.muscles.values())
+        # Numbered in id order, so that muscles with equal scores, kept in number order, are in id order too.
+        self.ids: tuple[str, ...] = tuple(sorted(catalogue.muscles))
+        self.muscles: tuple[Muscle, ...] = tuple(catalogue.muscles[mid] for mid in self.ids)
         self.number = {mid: mi for mi, mid in enumerate(self.ids)}
         zoned: dict[str, set[int]] = {}
         located: dict[str, set[int]] = {}
@@ -370,6 +407,7 @@ class _Tables:
                 linked[other].add(mid)
         self.associated = {mid: tuple(sorted(others)) for mid, others in linked.items()}
         self.reach = _PerRegion(self._reach)
+        self._felt: dict[tuple[str, str], frozenset[int]] = {}
         """Per muscle whose zones are, contain or lie in the region: the sensations of those trigger points."""
         listing: dict[str, dict[str, set[int]]] = {kind: {} for kind in ("condition", "movement", "aggravator")}
         listing["sensation"] = {}
@@ -439,6 +477,14 @@ class _Tables:
             }
             if reaching:
                 found[mi] = frozenset(s for tp in muscle.trigger_points if tp.id in reaching for s in tp.sensations)
+        return found
+
+    def felt(self, region: str, sensation: str) -> frozenset[int]:
+        """The muscles whose trigger points that reach ``region`` refer ``sensation`` (see ``reach``), kept."""
+        key = (region, sensation)
+        found = self._felt.get(key)
+        if found is None:
+            found = self._felt[key] = frozenset(mi for mi, felt in self.reach[region].items() if sensation in felt)
         return found
 
     def background(self, weights: Weights) -> _Background:
@@ -603,7 +649,9 @@ class _Report:
     """One query against the index: each finding's contribution for a muscle it does not reach (the defaults
     every unreached muscle shares), and the muscles it reaches, with their own contributions."""
 
-    def __init__(self, tables: _Tables, query: Query, weights: Weights) -> None:
+    def __init__(self, tables: _Tables, query: Query, weights: Weights, codes: Sequence[int] | None = None) -> None:
+        """``codes``: the reached candidates of a ranking made again from its numbers (see ``_Order.numbers``),
+        whose rows need not be worked out."""
         self.tables, self.query, self.weights = tables, query, weights
         bg = self.bg = tables.background(weights)
         self.sides: tuple[Side | None, ...] = query.sides() or (None,)
@@ -614,37 +662,47 @@ class _Report:
         """A listed finding's contribution for a muscle that lists it (sensations, conditions …, tender spots)."""
         # (position, side index or -1 for every side, contribution by muscle), applied once the defaults are known
         hits: list[tuple[int, int, Mapping[int, float]]] = []
+        scoring = codes is None  # else the rows are not needed: only the defaults
         mode = query.mode
         self.spills: list[float] = []
+        usual = _spillover(weights, mode, None)
+        unreached = bg.unreached
+        one_side = self.sides[0] if count == 1 else None
         for site in query.sites:
-            spill = _spillover(weights, mode, site.intensity)
+            spill = usual if site.intensity is None else _spillover(weights, mode, site.intensity)
             self.spills.append(spill)
             region = site.region
             position = len(defaults)
-            defaults.append(math.log(weights.none / bg.site(region, spill)))
-            paired = tables.paired[region]
-            cases = [_side_case(paired, site.side, side) for side in self.sides]
-            for si, case in enumerate(cases) if len(set(cases)) > 1 else ((-1, cases[0]),):
-                hits.append((position, si, bg.ratios(True, region, spill, case)))
+            default = unreached.get((region, spill))
+            defaults.append(bg.unreached_site(region, spill) if default is None else default)
+            if scoring and count == 1:  # one side case
+                case = _side_case(tables.paired[region], site.side, one_side)
+                hits.append((position, -1, bg.ratios(True, region, spill, case)))
+            elif scoring:
+                paired = tables.paired[region]
+                cases = [_side_case(paired, site.side, side) for side in self.sides]
+                for si, case in enumerate(cases) if len(set(cases)) > 1 else ((-1, cases[0]),):
+                    hits.append((position, si, bg.ratios(True, region, spill, case)))
             if site.sensations:
                 factor = weights.latent_sensation_factor if mode == "latent" else 1.0
-                reach = tables.reach[region]
                 for sensation in site.sensations:
                     mean = bg.listed("sensation", sensation)
                     position = len(defaults)
                     felt_value = yes[position] = factor * math.log(weights.listed / mean)
                     defaults.append(factor * math.log(weights.not_listed / mean))
-                    hits.append((position, -1, {mi: felt_value for mi, felt in reach.items() if sensation in felt}))
+                    if scoring:
+                        hits.append((position, -1, dict.fromkeys(tables.felt(region, sensation), felt_value)))
         spill = _spillover(weights, mode, None)
         self.absent_spill = spill
         for absent in query.absent:
             region = absent.region
             position = len(defaults)
             defaults.append(math.log(1.0 / (1.0 - bg.absent(region, spill))))
-            paired = tables.paired[region]
-            cases = [_side_case(paired, absent.side, side) for side in self.sides]
-            for si, case in enumerate(cases) if len(set(cases)) > 1 else ((-1, cases[0]),):
-                hits.append((position, si, bg.ratios(False, region, spill, case)))
+            if scoring:
+                paired = tables.paired[region]
+                cases = [_side_case(paired, absent.side, side) for side in self.sides]
+                for si, case in enumerate(cases) if len(set(cases)) > 1 else ((-1, cases[0]),):
+                    hits.append((position, si, bg.ratios(False, region, spill, case)))
         # Findings that a muscle's entry lists or not: their muscles need not be reached (see ``_PriorOrder.runs``).
         listed: list[tuple[int, frozenset[int], float]] = []
         """(position, muscles listing it, their contribution) of each condition, movement, aggravator, ruled out."""
@@ -672,9 +730,9 @@ class _Report:
             position = len(defaults)
             yes[position] = here
             defaults.append(elsewhere)
-            holders = dict.fromkeys(tables.holders[spot.region], here)
+            holders = dict.fromkeys(sorted(tables.holders[spot.region]), here) if scoring else {}
             for si, side in enumerate(self.sides):
-                if spot.side is None or side is None or spot.side == side:
+                if scoring and (spot.side is None or side is None or spot.side == side):
                     hits.append((position, si, holders))
         for ident in query.ruled_out:
             mean = bg.ruled_out(ident)
@@ -688,25 +746,43 @@ class _Report:
         """For a report of one finding on one side (often: one place clicked), its contributions by muscle, which
         are then the rows (see ``_Order``)."""
         rows: dict[int, list[list[float]]] = {}
-        if len(defaults) == 1 and count == 1 and len(hits) == 1:
+        if codes is not None:
+            rows = dict.fromkeys(codes if count == 1 else [code // count for code in codes])  # type: ignore[assignment]
+        elif len(defaults) == 1 and count == 1 and len(hits) == 1:
             self.alone = hits[0][2]
             hits = []
-        for position, si, values in hits:
-            for mi, value in values.items():
-                found = rows.get(mi)
-                if found is None:
-                    found = rows[mi] = [defaults.copy()] if count == 1 else [defaults.copy() for _ in range(count)]
-                if si < 0:
-                    for each in found:
-                        each[position] = value
-                else:
-                    found[si][position] = value
-        for position, members, value in listed:
+        if count == 1 and codes is None:  # one row per muscle, itself the value: no loop over sides
+            single: dict[int, list[float]] = {}
+            for position, _, values in hits:
+                for mi, value in values.items():
+                    row = single.get(mi)
+                    if row is None:
+                        row = single[mi] = defaults.copy()
+                    row[position] = value
+            for position, members, value in listed:
+                for mi in (
+                    members & single.keys() if len(members) > len(single) else [m for m in members if m in single]
+                ):
+                    single[mi][position] = value
+            rows = single  # type: ignore[assignment]
+        else:
+            for position, si, values in hits:
+                for mi, value in values.items():
+                    found = rows.get(mi)
+                    if found is None:
+                        found = rows[mi] = [defaults.copy() for _ in range(count)]
+                    if si < 0:
+                        for each in found:
+                            each[position] = value
+                    else:
+                        found[si][position] = value
+        for position, members, value in listed if codes is None and count > 1 else ():
             for mi in members & rows.keys() if len(members) > len(rows) else (mi for mi in members if mi in rows):
                 for each in rows[mi]:
                     each[position] = value
         self.rows: Mapping[int, object] = rows if self.alone is None else self.alone
-        """Per muscle a place finding reaches, per side: every finding's contribution, in the report's order."""
+        """Per muscle a place finding reaches, per side: every finding's contribution, in the report's order (with
+        one side or none, the muscle's one row)."""
         # The muscles no place finding reaches, in runs that share the listed findings they list.
         self.tails: list[tuple[_Run, list[float]]] = []
         for signature, run in self.prior.runs(tuple(keys), [members for _, members, _ in listed]):
@@ -732,21 +808,25 @@ class _Report:
                 else:
                     ratio, match = found
                     zone = match.zone
-                    items.append(
-                        _item(
-                            entry[3],
-                            entry[4],
-                            entry[5],
-                            match.relation,
-                            ratio,
-                            zone.kind if zone else None,
-                            zone.region if zone else None,
-                            zone.trigger_point if zone else None,
-                            entry[6],
-                            entry[7],
-                            match.coverage,
-                        )
+                    item: Evidence = _new(Evidence)  # as ``_item`` makes it, without the call (the commonest item)
+                    _set(
+                        item,
+                        "__dict__",
+                        {
+                            "kind": entry[3],
+                            "finding": entry[4],
+                            "subject": entry[5],
+                            "relation": match.relation,
+                            "contribution": ratio,
+                            "zone": zone.kind if zone else None,
+                            "zone_region": zone.region if zone else None,
+                            "trigger_point": zone.trigger_point if zone else None,
+                            "side": entry[6],
+                            "site": entry[7],
+                            "coverage": match.coverage,
+                        },
                     )
+                    items.append(item)
             elif code == _LISTED:
                 items.append(entry[2] if mi in entry[1] else entry[3])
             else:  # a spot pressed: a trigger point there, on the same side
@@ -792,9 +872,8 @@ class _Report:
             text = place_text(regions[region].name, site.side)
             by_side = [bg.site_table(region, spill, _side_case(paired[region], site.side, s)) for s in self.sides]
             place("site", f"pain at {text}", region, site.side, index, by_side)
-            reach = tables.reach[region]
             for sensation in site.sensations:
-                felt = frozenset(mi for mi, found in reach.items() if sensation in found)
+                felt = tables.felt(region, sensation)
                 finding = f"{sensation.replace('_', ' ')} at {text}"
                 listed(felt, "sensation", finding, sensation, site.side, index)
         for index, absent in enumerate(query.absent):
@@ -862,26 +941,28 @@ class _Order(Sequence[Candidate]):
     as far as anyone looks; a candidate's place can also be counted directly, without walking the order.
     """
 
-    def __init__(self, tables: _Tables, query: Query, weights: Weights) -> None:
-        report = self.report = _Report(tables, query, weights)
+    def __init__(self, tables: _Tables, query: Query, weights: Weights, numbers: tuple[Any, ...] | None = None) -> None:
         self.tables, self.query, self.weights = tables, query, weights
         ids = tables.ids
-        values = report.prior.values
-        self.width = len(report.sides)
+        if numbers is not None:  # scored before (see ``numbers``): placed again as they were
+            negs, codes, top, total = numbers
+        report = self.report = _Report(tables, query, weights, None if numbers is None else codes)
+        width = self.width = len(report.sides)
         labels = self.labels = [side or "" for side in report.sides]
-        scored: list[tuple[float, str, str, int, int]] = []
-        fsum = math.fsum
-        # Two terms add exactly rounded as they are; more need fsum (the order of findings never matters).
-        if report.alone is not None:
-            label = labels[0]
-            scored = [(-(ratio + values[mi]), ids[mi], label, mi, 0) for mi, ratio in report.alone.items()]
+        scored: list[tuple[float, str, str, int, int]]
+        if numbers is not None:
+            if width == 1:
+                label = labels[0]
+                scored = [(neg, ids[mi], label, mi, 0) for neg, mi in zip(negs, codes, strict=True)]
+            else:
+                scored = [
+                    (neg, ids[code // width], labels[code % width], code // width, code % width)
+                    for neg, code in zip(negs, codes, strict=True)
+                ]
         else:
-            for mi, rows in report.rows.items():
-                value = values[mi]
-                for si, row in enumerate(cast(list[list[float]], rows)):
-                    score = row[0] + value if len(row) == 1 else fsum((*row, value))
-                    scored.append((-score, ids[mi], labels[si], mi, si))
-        scored.sort()
+            scored = self._score(report, labels)
+            if report.alone is None:  # summed: only which muscles they reach is kept (less for the garbage collector)
+                report.rows = dict.fromkeys(report.rows)
         self.scored = scored
         self.reached = report.rows.keys()
         self.tails = report.tails
@@ -891,22 +972,26 @@ class _Order(Sequence[Candidate]):
         self._reached_keys: list[list[tuple[float, str]]] | None = None
         self._entries: dict[tuple[int, int], tuple[float, str, str, int, int]] = {}
         self._positions: dict[tuple[int, int], int] = {}
-        heads = [entry[0] for entry in scored[:1]]
         reached = self.reached
-        for tail, (run, _) in enumerate(self.tails):
-            # The tail's best score: that of its first group with a muscle no place reaches.
-            group = next((g for g, found in enumerate(run.members) if any(mi not in reached for mi in found)), None)
-            if group is not None:
-                heads.append(self._neg(tail, group))
-        top = self.top = -min(heads) if heads else 0.0
-        terms = [math.exp(-entry[0] - top) for entry in scored]
-        prior = report.prior
-        for tail, (run, _) in enumerate(self.tails):
-            inside = [mi for mi in self.reached if mi in run.group_of]
-            if run.size > len(inside):  # the run's muscles share its base: the sum of their priors' exponentials
-                rest = math.fsum([run.total_exp, *(-prior.exps[mi] for mi in inside)])
-                terms.append(self.width * math.exp(self._bases[tail] - top) * rest)
-        self.total = math.fsum(terms)
+        if numbers is not None:
+            self.top, self.total = top, total
+        else:
+            heads = [entry[0] for entry in scored[:1]]
+            for tail, (run, _) in enumerate(self.tails):
+                # The tail's best score: that of its first group with a muscle no place reaches.
+                group = next((g for g, found in enumerate(run.members) if any(mi not in reached for mi in found)), None)
+                if group is not None:
+                    heads.append(self._neg(tail, group))
+            top = self.top = -min(heads) if heads else 0.0
+            exp = math.exp
+            terms = [exp(-entry[0] - top) for entry in scored]
+            minus = report.prior.minus_exps
+            for tail, (run, _) in enumerate(self.tails):
+                inside = [mi for mi in reached if mi in run.group_of] if len(self.tails) > 1 else reached
+                if run.size > len(inside):  # the run's muscles share its base: the sum of their priors' exponentials
+                    rest = math.fsum([run.total_exp, *map(minus.__getitem__, inside)])
+                    terms.append(width * exp(self._bases[tail] - top) * rest)
+            self.total = math.fsum(terms)
         self._merged: list[tuple[float, str, str, int, int]] = []
         """The order as far as it has been walked: (minus the score, muscle id, side, muscle number, side index)."""
         self._shared: list[int] = []
@@ -918,8 +1003,48 @@ class _Order(Sequence[Candidate]):
         self._made: dict[int, Candidate] = {}
         self._lock = threading.Lock()
 
-    def remake(self) -> tuple[Callable[..., Ranking], tuple[Catalogue, Query, Weights]]:
-        return score_query, (self.tables.catalogue, self.query, self.weights)
+    @staticmethod
+    def _score(report: _Report, labels: Sequence[str]) -> list[tuple[float, str, str, int, int]]:
+        """The reached candidates, best first: (minus the score, muscle id, side, muscle number, side index)."""
+        ids, values = report.tables.ids, report.prior.values
+        scored: list[tuple[float, str, str, int, int]]
+        # Each muscle's findings and prior add up exactly rounded (two terms as they are, more by fsum), so the
+        # order of findings never matters. Made in number order (id order), the candidates are sorted by score
+        # alone: the sort keeps equal scores in id order, then side order, as the full key would, but faster.
+        if report.alone is not None:
+            label = labels[0]
+            scored = [(-(ratio + values[mi]), ids[mi], label, mi, 0) for mi, ratio in sorted(report.alone.items())]
+        else:
+            fsum = math.fsum
+            scored = []
+            if len(labels) == 1:
+                label = labels[0]
+                single = cast(dict[int, list[float]], report.rows)
+                for mi in sorted(single):
+                    row = single[mi]
+                    row.append(values[mi])
+                    scored.append((-fsum(row), ids[mi], label, mi, 0))
+            else:
+                rows = cast(dict[int, list[list[float]]], report.rows)
+                for mi in sorted(rows):
+                    value, mid = values[mi], ids[mi]
+                    for si, row in enumerate(rows[mi]):
+                        row.append(value)
+                        scored.append((-fsum(row), mid, labels[si], mi, si))
+        scored.sort(key=_FIRST)
+        return scored
+
+    def numbers(self) -> tuple[Any, ...]:
+        """The scored candidates' numbers (minus the score; muscle number × width + side index) and the two
+        numbers behind the probabilities: what makes this order again without scoring (``ranking_from_parts``)."""
+        scored, width = self.scored, self.width
+        negs = array("d", [entry[0] for entry in scored])
+        codes = array("l", [entry[3] * width + entry[4] for entry in scored])
+        return negs, codes, self.top, self.total
+
+    def remake(self, ranking: Ranking) -> tuple[Callable[..., Ranking], tuple[Any, ...]]:
+        parts = ranking_parts(ranking)
+        return ranking_from_parts, (self.tables.catalogue, self.weights, parts)
 
     # ---------------------------------------------------------------------------- the tails, in order
 
@@ -1028,8 +1153,10 @@ class _Order(Sequence[Candidate]):
                 first = next(rest, None)
                 if first is not None:
                     heads.append([first, rest])
-        at, count = self._next, len(scored)
-        while len(merged) <= index:
+        at, count, positions = self._next, len(scored), self._positions
+        size = len(merged)
+        last = merged[-1][0] if merged else None
+        while size <= index:
             entry = scored[at] if at < count else None
             pick = -1
             for number, head in enumerate(heads):
@@ -1045,9 +1172,12 @@ class _Order(Sequence[Candidate]):
                     del heads[pick]
                 else:
                     heads[pick][0] = following
-            shared.append(shared[-1] if merged and merged[-1][0] == entry[0] else len(merged))
-            self._positions[entry[3], entry[4]] = len(merged)
+            neg = entry[0]
+            shared.append(shared[-1] if neg == last else size)
+            last = neg
+            positions[entry[3], entry[4]] = size
             merged.append(entry)
+            size += 1
         self._next = at
 
     def __iter__(self) -> Iterator[Candidate]:
@@ -1131,6 +1261,7 @@ class _Order(Sequence[Candidate]):
         return self._candidate(index, entry, higher)
 
 
+_FIRST = itemgetter(0)
 _PLACE, _LISTED, _SPOT = 0, 1, 2
 """The kinds of entry in a report's evidence plan (see ``_Report._make_plan``)."""
 _new = object.__new__
@@ -1194,6 +1325,7 @@ class _Background:
         self._sites: dict[tuple[str, float, int], dict[int, tuple[float, _Match]]] = {}
         self._absent: dict[tuple[str, float, int], dict[int, tuple[float, _Match]]] = {}
         self._ratios: dict[tuple[bool, str, float, int], dict[int, float]] = {}
+        self.unreached: dict[tuple[str, float], float] = {}
 
     def matches(self, region: str, spillover: float, case: int, coverage: bool) -> dict[int, _Match]:
         """The best zone match of every muscle the region's postings hold, for one side case (see
@@ -1265,6 +1397,12 @@ class _Background:
         """Mean P(pain at region | muscle), unmatched muscles counting ``Weights.none``."""
         return self._place(region, spillover)[0]
 
+    def unreached_site(self, region: str, spillover: float) -> float:
+        """The contribution of pain at ``region`` for a muscle no zone of which reaches it, kept in
+        :attr:`unreached` (read there first: a query asks for it once per place)."""
+        value = self.unreached[region, spillover] = math.log(self.weights.none / self.site(region, spillover))
+        return value
+
     def absent(self, region: str, spillover: float) -> float:
         """Mean P(pain at region | muscle) from zones alone: one minus it is the chance of no pain there."""
         return self._place(region, spillover)[1]
@@ -1315,9 +1453,7 @@ class _Prior:
     def __init__(self, tables: _Tables, weights: Weights) -> None:
         self.tables = tables
         self.weights = weights
-        catalogue = tables.catalogue
-        self.guides = _guide_lists(tables, weights, list(catalogue.pain_guides.values()))
-        self.worth = _fit_guides(self.guides, catalogue.muscles, weights.prior_pseudo_count)
+        self.guides, self.worth = _fitted(tables, weights)
         cited: dict[str, dict[str, None]] = {}
         self.areas: Counter[str] = Counter()
         """How many guides' areas each muscle refers to (it could have been listed in each)."""
@@ -1395,6 +1531,7 @@ class _PriorOrder:
         # Without pain guides or studies there is no prior item: every muscle's prior counts 0.
         self.values = [items[mid].contribution if items else 0.0 for mid in tables.ids]
         self.exps = [math.exp(value) for value in self.values]
+        self.minus_exps = [-value for value in self.exps]
         self.everyone = _Run(self, range(len(tables.ids)))
         self._runs: dict[tuple[tuple[str, str], ...], tuple[tuple[tuple[int, ...], _Run], ...]] = {}
 
@@ -1473,8 +1610,12 @@ def _guide_lists(tables: _Tables, weights: Weights, guides: list[PainGuide]) -> 
     lists = []
     for guide in guides:
         listed = {entry.muscle for entry in guide.muscles}
+        # Any other muscle has no zone in, around or next to the region (the index's postings): it matches nothing.
+        reaching = listed.union(tables.ids[mi] for mi in tables.postings[guide.region])
         offsets = {}
         for mid in tables.catalogue.muscles:
+            if mid not in reaching:
+                continue
             match = _best_match(tables, mid, None, guide.region, None, weights, weights.spillover, coverage=True)
             # A listed muscle was chosen here even when weights make its zones explain the area no better than
             # nothing or an adjacent zone (coverage_floor 0 and a small zone in a wide area): its offset is then
@@ -1542,6 +1683,30 @@ def _fit_guides(lists: list[_GuideList], muscles: Iterable[str], strength: float
 _FIT_STEPS = 10_000
 _FIT_TOLERANCE = 1e-12
 """Iterations and the largest change of a log-worth that ends the fit (far below any printed digit)."""
+
+
+class _Fit(NamedTuple):
+    guides: list[_GuideList]
+    worth: dict[str, float]
+
+
+def _fitted(tables: _Tables, weights: Weights) -> _Fit:
+    """The guides as the fit reads them and the fitted worths. Under the default weights, a new process reads
+    them back from the cache folder beside the shipped catalogue (see ``cached_beside``): the fit is most of a
+    first ranking. Other weights are fitted each time, so that a sweep over weights leaves no files behind."""
+    catalogue = tables.catalogue
+
+    def fit() -> _Fit:
+        guides = _guide_lists(tables, weights, list(catalogue.pain_guides.values()))
+        return _Fit(guides, _fit_guides(guides, catalogue.muscles, weights.prior_pseudo_count))
+
+    if weights != DEFAULT_WEIGHTS:
+        return fit()
+    return cached_beside(catalogue, "prior", _Fit, fit, parts=(repr(weights),), code=_PRIOR_CODE)
+
+
+_PRIOR_CODE = tuple(Path(__file__).with_name(name) for name in ("scoring.py", "results.py", "weights.py"))
+"""The modules the fit is worked out by: a change to any of them fits it anew."""
 
 
 def _prevalence(

@@ -239,7 +239,7 @@ def ranking_chart(ranking: Ranking, top: int = 5) -> Chart:
         raise wrong_type("ranking", "a Ranking (see tpmap.rank)", ranking)
     if whole_number("top", top) < 1:
         raise ChartError(f"top must be at least 1, not {top!r}")
-    chosen = ranking.candidates[:top]
+    chosen = ranking[:top]
     if not chosen:
         raise ChartError("the ranking has no candidates to chart")
     catalogue = chosen[0].catalogue
