@@ -515,7 +515,10 @@ def main(argv: Iterable[str] | None = None) -> int:
             say(Line("100x catalogue: load / 1x load (from YAML files)", f"{ratio:.0f}x", goal, ratio <= 100))
 
     with tempfile.TemporaryDirectory() as cache:
-        env = {**os.environ, "TPMAP_CACHE_DIR": cache}
+        # New processes as after an install: bytecode written once (to a folder of its own, so that a
+        # PYTHONDONTWRITEBYTECODE setting does not make every run recompile what changed since the last .pyc).
+        env = {**os.environ, "TPMAP_CACHE_DIR": cache, "PYTHONPYCACHEPREFIX": os.path.join(cache, "pycache")}
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         try:
             load = fresh_load(repeats, env)
         except subprocess.CalledProcessError as error:
