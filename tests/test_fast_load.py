@@ -18,22 +18,12 @@ from hypothesis import strategies as st
 import oracle_scoring as oracle
 import tpmap
 from tpmap.catalogue import _cache, loader
+from tpmap.catalogue._checks import SECTIONS
 from tpmap.catalogue._yaml import _UNUSUAL, ProblemList, YamlDocument, _Builder, read_yaml_text
 from tpmap.ranking import lexicon, reader, scoring
 from tpmap.ranking.reader import read_report
 
 TINY = Path(__file__).with_name("tiny_catalogue.yaml")
-SECTIONS = (
-    "sources",
-    "regions",
-    "conditions",
-    "movements",
-    "aggravators",
-    "muscles",
-    "pain_guides",
-    "prevalence",
-    "groups",
-)
 
 
 def careful(text: str, name: str = "t.yaml") -> YamlDocument:

@@ -25,7 +25,7 @@ from types import MappingProxyType
 from typing import Any, TypeVar
 
 from ..errors import AmbiguousNameError, CatalogueError, UnknownNameError, wrong_type
-from ._checks import Locator, consistency_problems, entry_name, unlocated
+from ._checks import SECTIONS, Locator, consistency_problems, entry_name, unlocated
 from ._graph import build_graph
 from .export import catalogue_yaml, write_catalogue_files
 from .overlay import Change
@@ -52,18 +52,6 @@ __all__ = ["Catalogue", "Zone"]
 
 R = TypeVar("R", Source, Region, Muscle, Condition, Movement, Aggravator)
 _Entry = Source | Region | Condition | Movement | Aggravator | Muscle | PainGuide | PrevalenceStudy | MuscleGroup
-_SECTIONS = (
-    "sources",
-    "regions",
-    "conditions",
-    "movements",
-    "aggravators",
-    "muscles",
-    "pain_guides",
-    "prevalence",
-    "groups",
-)
-"""The record tables of a catalogue, in the order they are built."""
 
 
 @dataclass(frozen=True, order=True)
@@ -191,12 +179,12 @@ class Catalogue:
     def __getstate__(self) -> dict[str, dict[str, Any]]:
         """The records, section by section: what a pickle of a catalogue holds (worker processes, the cache of
         the shipped catalogue). Tables built from them (the hierarchy, the names, the graph) are rebuilt."""
-        state = {section: dict(getattr(self, section)) for section in _SECTIONS}
+        state = {section: dict(getattr(self, section)) for section in SECTIONS}
         return {**state, "_origin": {"changes": self.changes, "plugins": self.plugins}}
 
     def __setstate__(self, state: dict[str, dict[str, Any]]) -> None:
         # The records were consistent when pickled, so only the tables built from them are rebuilt.
-        for section in _SECTIONS:
+        for section in SECTIONS:
             self._set(section, MappingProxyType(dict(state[section])))
         self._index()
         origin = state.get("_origin", {})  # what overlays and plug-ins did travels with the records
