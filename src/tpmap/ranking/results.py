@@ -226,7 +226,7 @@ class Candidate:
 
     def __getstate__(self) -> dict[str, Any]:
         """A candidate travels (pickle, copy) with its evidence built."""
-        state = {key: value for key, value in self.__dict__.items() if key != "_evidence_maker"}
+        state = {key: value for key, value in self.__dict__.items() if key != "_evidence_of"}
         state["evidence"] = self.evidence
         return state
 
@@ -337,8 +337,9 @@ class Candidate:
 
 class _BuiltOnFirstUse:
     """``Candidate.evidence``: the value given, or (for a candidate made by the scorer) the evidence built on first
-    access, since a ranking of every muscle does not need every explanation. A data descriptor, so that reading it
-    costs no failed look-up; the frozen dataclass still refuses assignment."""
+    access by the scorer's report kept under ``_evidence_of``, since a ranking of every muscle does not need every
+    explanation. A data descriptor, so that reading it costs no failed look-up; the frozen dataclass still refuses
+    assignment."""
 
     def __get__(self, instance: Candidate | None, owner: type[Candidate]) -> tuple[Evidence, ...]:
         if instance is None:
@@ -346,7 +347,7 @@ class _BuiltOnFirstUse:
         found = instance.__dict__
         value = found.get("evidence")
         if value is None:  # (two threads may both build it: the same items)
-            value = found["evidence"] = found["_evidence_maker"]()
+            value = found["evidence"] = found["_evidence_of"].evidence_of(instance)
         return value  # type: ignore[no-any-return]
 
     def __set__(self, instance: Candidate, value: tuple[Evidence, ...]) -> None:

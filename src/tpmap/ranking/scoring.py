@@ -46,7 +46,6 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import partial
 from itertools import accumulate
 from operator import itemgetter
 from pathlib import Path
@@ -327,7 +326,7 @@ def _red_flags(tables: _Tables, query: Query) -> tuple[tuple[RedFlag, ...], int]
         if cid in query.conditions or cid in query.ruled_out:
             continue
         ranked.append((urgencies[cid], (-len(places), -best[0], -best[1]), cid, places))
-    ranked.sort(key=lambda row: row[:3])
+    ranked.sort()  # by urgency, fit and id: ids differ, so the places are never compared
     slots = RED_FLAG_LIMIT - len(named)
     if 0 < slots < len(ranked) and ranked[slots - 1][0] > 0:  # the last place shown holds no emergency
         closest = min(row[1] for row in ranked)
@@ -509,6 +508,9 @@ class _Tables:
         self._last_prior = cached
         return cached
 
+
+_KEPT_ITEMS = 1024
+"""Reported places whose evidence items a catalogue keeps per set of weights (see ``_Background.place_entry``)."""
 
 _KEPT_WEIGHTS = 4
 """Sets of weights whose tables a catalogue keeps: enough for the defaults and a comparison, while a sweep over
@@ -795,38 +797,23 @@ class _Report:
 
     # -------------------------------------------------------------------------------- evidence, when asked
 
+    def evidence_of(self, candidate: Candidate) -> tuple[Evidence, ...]:
+        """A candidate's evidence: the candidate names its muscle and side, so it need not carry their numbers."""
+        return self.evidence(self.tables.number[candidate.muscle.id], self.sides.index(candidate.side))
+
     def evidence(self, mi: int, si: int) -> tuple[Evidence, ...]:
         """The candidate's evidence items, in the report's order, built from the same numbers as its score."""
         side = self.sides[si]
         items: list[Evidence] = []
         for entry in self._plan or self._make_plan():
             code = entry[0]
-            if code == _PLACE:
-                found = entry[1][si].get(mi)
-                if found is None:
-                    items.append(entry[2])
-                else:
-                    ratio, match = found
-                    zone = match.zone
-                    item: Evidence = _new(Evidence)  # as ``_item`` makes it, without the call (the commonest item)
-                    _set(
-                        item,
-                        "__dict__",
-                        {
-                            "kind": entry[3],
-                            "finding": entry[4],
-                            "subject": entry[5],
-                            "relation": match.relation,
-                            "contribution": ratio,
-                            "zone": zone.kind if zone else None,
-                            "zone_region": zone.region if zone else None,
-                            "trigger_point": zone.trigger_point if zone else None,
-                            "side": entry[6],
-                            "site": entry[7],
-                            "coverage": match.coverage,
-                        },
-                    )
-                    items.append(item)
+            if code == _PLACE:  # a reached muscle's item is made once per place and kept (see ``place_entry``)
+                made = entry[1][si]
+                item = made.get(mi)
+                if item is None:
+                    found = entry[3][si].get(mi)
+                    item = entry[2] if found is None else _reached_item(entry[2], found, made, mi)
+                items.append(item)
             elif code == _LISTED:
                 items.append(entry[2] if mi in entry[1] else entry[3])
             else:  # a spot pressed: a trigger point there, on the same side
@@ -841,7 +828,8 @@ class _Report:
         """What every candidate's evidence is made of, worked out once per report: per finding, the item of a
         muscle it does not reach, shared, and what a reached muscle's item needs."""
         tables, query, bg, defaults, yes = self.tables, self.query, self.bg, self.defaults, self.yes
-        regions, paired = tables.regions, tables.paired
+        regions = tables.regions
+        known = bg.listed_items
         plan: list[tuple[Any, ...]] = []
         position = 0
 
@@ -853,37 +841,39 @@ class _Report:
             side: Side | None = None,
             site: int | None = None,
         ) -> None:
+            """A finding a muscle lists or not; its two items kept in the index (see ``listed_items``)."""
             nonlocal position
-            items = (
-                _item(kind, finding, subject, "listed", yes[position], None, None, None, side, site),
-                _item(kind, finding, subject, "not_listed", defaults[position], None, None, None, side, site),
-            )
+            for_it, against = yes[position], defaults[position]
+            key = (kind, subject, finding, side, site, for_it, against)
+            items = known.get(key)
+            if items is None:
+                items = (
+                    _item(kind, finding, subject, "listed", for_it, None, None, None, side, site),
+                    _item(kind, finding, subject, "not_listed", against, None, None, None, side, site),
+                )
+                if len(known) >= _KEPT_ITEMS:
+                    known.clear()
+                known[key] = items
             plan.append((_LISTED, members, *items))
             position += 1
 
-        def place(kind: FindingKind, finding: str, region: str, side: Side | None, index: int, by_side: Any) -> None:
-            nonlocal position
-            default = _item(kind, finding, region, "none", defaults[position], None, None, None, side, index, None)
-            plan.append((_PLACE, by_side, default, kind, finding, region, side, index))
-            position += 1
-
+        sides = self.sides
         for index, site in enumerate(query.sites):
-            spill, region = self.spills[index], site.region
-            text = place_text(regions[region].name, site.side)
-            by_side = [bg.site_table(region, spill, _side_case(paired[region], site.side, s)) for s in self.sides]
-            place("site", f"pain at {text}", region, site.side, index, by_side)
-            for sensation in site.sensations:
-                felt = tables.felt(region, sensation)
-                finding = f"{sensation.replace('_', ' ')} at {text}"
-                listed(felt, "sensation", finding, sensation, site.side, index)
+            region = site.region
+            plan.append(bg.place_entry(True, region, site.side, index, self.spills[index], sides, defaults[position]))
+            position += 1
+            if site.sensations:
+                text = place_text(regions[region].name, site.side)
+                for sensation in site.sensations:
+                    felt = tables.felt(region, sensation)
+                    finding = f"{sensation.replace('_', ' ')} at {text}"
+                    listed(felt, "sensation", finding, sensation, site.side, index)
         for index, absent in enumerate(query.absent):
-            region = absent.region
-            by_side = [
-                bg.absent_table(region, self.absent_spill, _side_case(paired[region], absent.side, s))
-                for s in self.sides
-            ]
-            text = place_text(regions[region].name, absent.side)
-            place("absent", f"no pain at {text}", region, absent.side, index, by_side)
+            entry = bg.place_entry(
+                False, absent.region, absent.side, index, self.absent_spill, sides, defaults[position]
+            )
+            plan.append(entry)
+            position += 1
         catalogue = tables.catalogue
         named: tuple[tuple[FindingKind, str, tuple[str, ...], Mapping[str, Named]], ...] = (
             ("condition", "condition", query.conditions, catalogue.conditions),
@@ -1157,6 +1147,20 @@ class _Order(Sequence[Candidate]):
         size = len(merged)
         last = merged[-1][0] if merged else None
         while size <= index:
+            if at < count:  # the reached candidates ahead of every tail's next one, placed in one go
+                stop = min(count, at + index + 1 - size)
+                if heads:
+                    stop = bisect.bisect_left(scored, min(head[0] for head in heads), at, stop)
+                for placed in scored[at:stop]:
+                    neg = placed[0]
+                    shared.append(shared[-1] if neg == last else size)
+                    last = neg
+                    positions[placed[3], placed[4]] = size
+                    size += 1
+                merged += scored[at:stop]
+                at = stop
+                if size > index:
+                    break
             entry = scored[at] if at < count else None
             pick = -1
             for number, head in enumerate(heads):
@@ -1202,7 +1206,7 @@ class _Order(Sequence[Candidate]):
                 "catalogue": tables.catalogue,
                 "red_flags": tables.red_flags[mid],
                 "shared_rank": shared + 1,
-                "_evidence_maker": partial(report.evidence, mi, si),
+                "_evidence_of": report,  # its evidence, made on first access (see ``_Report.evidence_of``)
             },
         )
         self._made[index] = candidate
@@ -1264,8 +1268,31 @@ class _Order(Sequence[Candidate]):
 _FIRST = itemgetter(0)
 _PLACE, _LISTED, _SPOT = 0, 1, 2
 """The kinds of entry in a report's evidence plan (see ``_Report._make_plan``)."""
+_PlaceEntry = tuple[int, list[dict[int, Evidence]], Evidence, list[dict[int, tuple[float, _Match]]]]
+"""A place's entry in an evidence plan: the code, the items made per side, the unreached item, the tables."""
 _new = object.__new__
 _set = object.__setattr__
+
+
+def _reached_item(unreached: Evidence, found: tuple[float, _Match], made: dict[int, Evidence], mi: int) -> Evidence:
+    """The item of muscle ``mi`` reached by a place whose unreached item is ``unreached``, kept in ``made``
+    (two threads may both make it: equal items)."""
+    ratio, match = found
+    zone = match.zone
+    item = made[mi] = _item(
+        unreached.kind,
+        unreached.finding,
+        unreached.subject,
+        match.relation,
+        ratio,
+        zone.kind if zone else None,
+        zone.region if zone else None,
+        zone.trigger_point if zone else None,
+        unreached.side,
+        unreached.site,
+        match.coverage,
+    )
+    return item
 
 
 def _item(
@@ -1326,6 +1353,47 @@ class _Background:
         self._absent: dict[tuple[str, float, int], dict[int, tuple[float, _Match]]] = {}
         self._ratios: dict[tuple[bool, str, float, int], dict[int, float]] = {}
         self.unreached: dict[tuple[str, float], float] = {}
+        self._items: dict[tuple[Any, ...], _PlaceEntry] = {}
+        self.listed_items: dict[tuple[Any, ...], tuple[Evidence, Evidence]] = {}
+        """A listed finding's two items (the muscle lists it, or not), shared as ``place_entry`` shares a place's;
+        kept for up to :data:`_KEPT_ITEMS` findings."""
+
+    def place_entry(
+        self,
+        site: bool,
+        region: str,
+        side: Side | None,
+        index: int,
+        spillover: float,
+        sides: tuple[Side | None, ...],
+        default: float,
+    ) -> _PlaceEntry:
+        """A reported place's entry in an evidence plan (``site``: painful, else absent; see
+        ``_Report._make_plan``): the item of a muscle it does not reach (contributing ``default``) and, per
+        candidate side, the items of the muscles it reaches (made on first need, see ``_Report.evidence``) with
+        the table they are made from. Each item depends on nothing else (the place's words come from its region
+        and side), and items are immutable, so every ranking that reports this place shares them; kept for up to
+        :data:`_KEPT_ITEMS` places."""
+        key = (site, region, side, index, spillover, sides)
+        cached = self._items.get(key)
+        if cached is None:
+            text = place_text(self.tables.regions[region].name, side)
+            if site:
+                unreached = _item("site", f"pain at {text}", region, "none", default, None, None, None, side, index)
+            else:
+                unreached = _item(
+                    "absent", f"no pain at {text}", region, "none", default, None, None, None, side, index
+                )
+            paired = self.tables.paired[region]
+            by_case: dict[int, tuple[dict[int, Evidence], dict[int, tuple[float, _Match]]]] = {}
+            for case in {_side_case(paired, side, each) for each in sides}:
+                table = self.site_table(region, spillover, case) if site else self.absent_table(region, spillover, case)
+                by_case[case] = ({}, table)
+            by_side = [by_case[_side_case(paired, side, each)] for each in sides]
+            if len(self._items) >= _KEPT_ITEMS:  # a long run of varied reports does not grow memory without bound
+                self._items.clear()
+            cached = self._items[key] = (_PLACE, [made for made, _ in by_side], unreached, [t for _, t in by_side])
+        return cached
 
     def matches(self, region: str, spillover: float, case: int, coverage: bool) -> dict[int, _Match]:
         """The best zone match of every muscle the region's postings hold, for one side case (see
