@@ -286,6 +286,18 @@ def test_a_corrupt_pickle_is_rebuilt(folder: Path, damage: bytes) -> None:
     assert pickle.loads(path.read_bytes())[0] == pickle.loads(good)[0]
 
 
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="file owners and modes are POSIX")
+def test_a_pickle_others_could_write_is_never_unpickled(folder: Path) -> None:
+    loader._from_disk_cache()
+    (path,) = pickles(folder)
+    key = path.stem.removeprefix("catalogue-")
+    path.write_bytes(pickle.dumps((key, "planted by someone else")))
+    path.chmod(0o666)
+    assert _cache.read_cached("catalogue", key, folder) is None  # refused before unpickling
+    path.chmod(0o600)
+    assert _cache.read_cached("catalogue", key, folder) == "planted by someone else"  # the mode was the reason
+
+
 def test_a_cut_short_pickle_is_rebuilt(folder: Path) -> None:
     loader._from_disk_cache()
     (path,) = pickles(folder)

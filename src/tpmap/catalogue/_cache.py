@@ -31,6 +31,7 @@ import gc
 import hashlib
 import os
 import pickle
+import stat
 import sys
 import tempfile
 from collections.abc import Iterable, Mapping
@@ -87,6 +88,8 @@ def read_cached(name: str, key: str, folder: Path | None) -> object | None:
     gc.disable()  # thousands of records arrive at once, none of them garbage: collecting would only slow it
     try:
         with open(folder / f"{name}-{key}.pickle", "rb") as handle:
+            if not _own_file(os.fstat(handle.fileno())):
+                return None
             stored_key, value = pickle.load(handle)
     except Exception:  # a missing, cut-short or corrupt pickle raises almost anything: each is a miss
         return None
@@ -94,6 +97,14 @@ def read_cached(name: str, key: str, folder: Path | None) -> object | None:
         if collecting:
             gc.enable()
     return value if stored_key == key else None
+
+
+def _own_file(status: os.stat_result) -> bool:
+    """Whether a cached file may be unpickled: on POSIX, owned by this user and writable by no one else, since
+    unpickling a file someone else could write would run their code (a shared ``TPMAP_CACHE_DIR``, say)."""
+    if not hasattr(os, "getuid"):
+        return True
+    return status.st_uid == os.getuid() and not status.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
 def write_cached(name: str, key: str, value: object, folder: Path | None) -> bool:
