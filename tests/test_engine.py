@@ -13,6 +13,7 @@ import math
 import pickle
 import random
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -204,16 +205,32 @@ def test_a_ranking_made_again_from_its_numbers_is_not_scored_again(
     query = data.draw(reports(catalogue))
     parts = scoring.ranking_parts(tpmap.score_query(catalogue, query))
     assert parts is not None
-    with monkeypatch.context() as patch:  # nothing is scored: the order comes from the numbers
-        patch.setattr(scoring._Order, "_score", None)
-        again = scoring.ranking_from_parts(catalogue, tpmap.Weights(), pickle.loads(pickle.dumps(parts)))
 
     def shuffled(size: int) -> list[int]:
         order = list(range(size))
         random.Random(seed).shuffle(order)
         return order
 
-    assert_same(again, oracle.oracle_rank(catalogue, query), shuffled)
+    with monkeypatch.context() as patch:  # nothing is scored: the order comes from the numbers
+        patch.setattr(scoring._Order, "_score", None)
+        again = scoring.ranking_from_parts(catalogue, tpmap.Weights(), pickle.loads(pickle.dumps(parts)))
+        assert_same(again, oracle.oracle_rank(catalogue, query), shuffled)
+
+
+def test_a_ranking_made_again_is_placed_when_first_read(catalogue: tpmap.Catalogue) -> None:
+    ranking = tpmap.rank(catalogue, "temple", "jaw", side="left", absent=["forehead"])
+    parts = scoring.ranking_parts(ranking)
+    assert parts is not None
+    again = scoring.ranking_from_parts(catalogue, tpmap.Weights(), parts)
+    order = again.__dict__["_order"]
+    assert "_numbers" in order.__dict__ and "report" not in order.__dict__  # not placed yet
+    assert len(again) == len(ranking)  # its length needs no placing
+    assert scoring.ranking_parts(again) == parts  # sent on unread: the same numbers, not placed to get them
+    assert "_numbers" in order.__dict__
+    with ThreadPoolExecutor(4) as pool:  # read from several threads at once: placed once, the same for each
+        firsts = list(pool.map(lambda _: again[0], range(8)))
+    assert "_numbers" not in order.__dict__ and all(first is firsts[0] for first in firsts)
+    assert again == ranking and again[0].evidence == ranking[0].evidence
 
 
 # ------------------------------------------------------------------------------------------ the analyses

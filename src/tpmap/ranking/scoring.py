@@ -49,7 +49,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar, Unpack, cast, overload
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, Unpack, cast, get_args, overload
 
 from ..catalogue.catalogue import Catalogue, Zone
 from ..catalogue.loader import cached_beside
@@ -69,6 +69,7 @@ from .results import (
     RedFlagReason,
     Relation,
     place_text,
+    rule_out,
 )
 from .weights import DEFAULT_WEIGHTS, Weights
 
@@ -122,9 +123,9 @@ def score_query(catalogue: Catalogue, query: Query, weights: Weights = DEFAULT_W
     tables = _tables(catalogue)
     order = _Order(tables, query, weights)
     flags, more = _red_flags(tables, query)
-    notes = _notes(query, len(order), flags, more, order.report.sides[0] is not None)
-    if (changed := overlay_note(catalogue.changes)) is not None:  # overlays changed muscles: the ranking says so
-        notes.append(changed)
+    notes = _notes(tables, query, len(order), flags, more, order.report.sides[0] is not None)
+    if tables.overlay_note is not None:  # overlays changed muscles: the ranking says so
+        notes.append(tables.overlay_note)
     return _ranking(order, tuple(notes), flags, more)
 
 
@@ -252,7 +253,7 @@ def place_probabilities(
     return [none if match is None else match.probability for match in found]
 
 
-def _notes(query: Query, count: int, flags: tuple[RedFlag, ...], more: int, sided: bool) -> list[str]:
+def _notes(tables: _Tables, query: Query, count: int, flags: tuple[RedFlag, ...], more: int, sided: bool) -> list[str]:
     notes = [
         f"Probabilities are relative to the {count} candidates (muscle and side) in this catalogue; "
         "they are not the chance that a trigger point is the cause. tpmap is an educational aid, not a diagnosis."
@@ -260,7 +261,7 @@ def _notes(query: Query, count: int, flags: tuple[RedFlag, ...], more: int, side
     notes += query.readings
     if not sided:
         notes.append("No side was given: sides are not compared.")
-    notes += [flag.text() for flag in flags]
+    notes += [tables.flag_texts[flag.condition, flag.reason] for flag in flags]
     if more:
         notes.append(
             f"{more} more serious condition{'s' if more > 1 else ''} to rule out fit{'' if more > 1 else 's'} "
@@ -282,11 +283,14 @@ def _red_flags(tables: _Tables, query: Query) -> tuple[tuple[RedFlag, ...], int]
     holds that place (a stroke warning over the whole head must not hide the ear's own warning, but nothing
     hides an emergency).
     """
-    conditions = tables.catalogue.conditions
+    conditions, kept = tables.catalogue.conditions, tables.made_flags
 
     def flag(cid: str, reason: RedFlagReason, places: tuple[str, ...] = ()) -> RedFlag:
+        made = kept.get((cid, reason, places))
+        if made is not None:  # red flags are immutable: one per condition, reason and places, shared
+            return made
         condition = conditions[cid]
-        made: RedFlag = _new(RedFlag)  # the frozen dataclass's fields, without its field-by-field __init__
+        made = _new(RedFlag)  # the frozen dataclass's fields, without its field-by-field __init__
         _set(
             made,
             "__dict__",
@@ -299,6 +303,9 @@ def _red_flags(tables: _Tables, query: Query) -> tuple[tuple[RedFlag, ...], int]
                 "urgency": condition.urgency,
             },
         )
+        if len(kept) >= _KEPT_ITEMS:
+            kept.clear()
+        kept[cid, reason, places] = made
         return made
 
     named = [flag(cid, "named") for cid in query.conditions if conditions[cid].red_flag]
@@ -431,6 +438,16 @@ class _Tables:
             )
             for mid, muscle in catalogue.muscles.items()
         }
+        self.overlay_note = overlay_note(catalogue.changes)
+        """The note every ranking carries when overlays changed muscles of this catalogue, else None."""
+        self.made_flags: dict[tuple[str, RedFlagReason, tuple[str, ...]], RedFlag] = {}
+        """Red flags made so far, by condition, reason and places (at most ``_KEPT_ITEMS``; see ``_red_flags``)."""
+        self.flag_texts = {
+            (cid, reason): rule_out(condition.name, condition.red_flag or "", ruled_out=reason == "ruled_out")
+            for cid, condition in catalogue.conditions.items()
+            for reason in get_args(RedFlagReason)
+        }
+        """Each red flag's note, in the one wording of :func:`rule_out`, by condition and reason."""
         self._backgrounds: dict[Weights, _Background] = {}
         self._priors: dict[Weights, _Prior] = {}
         self._last_background: _Background | None = None
@@ -819,7 +836,7 @@ class _Report:
             else:  # a spot pressed: a trigger point there, on the same side
                 here = (entry[4] is None or side is None or entry[4] == side) and mi in entry[1]
                 items.append(entry[2] if here else entry[3])
-        prior = self.prior.items.get(self.tables.ids[mi])
+        prior = self.prior.by_number[mi]
         if prior is not None:  # once per report, after the findings: how often the muscle is the source
             items.append(prior)
         return tuple(items)
@@ -933,6 +950,28 @@ class _Order(Sequence[Candidate]):
 
     def __init__(self, tables: _Tables, query: Query, weights: Weights, numbers: tuple[Any, ...] | None = None) -> None:
         self.tables, self.query, self.weights = tables, query, weights
+        self._lock = threading.Lock()
+        if numbers is None:
+            self._place(None)
+        else:  # scored before: placed again when first read (a batch's rankings may never all be read)
+            self.width = len(query.sides()) or 1
+            self._numbers: tuple[Any, ...] | None = numbers
+
+    if not TYPE_CHECKING:
+
+        def __getattr__(self, name: str) -> Any:
+            """An attribute of a ranking made again from its numbers, before it was first read: placed now."""
+            if name.startswith("__") or "_numbers" not in self.__dict__:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            with self._lock:
+                numbers = self.__dict__.pop("_numbers", None)
+                if numbers is not None:
+                    self._place(numbers)
+            return object.__getattribute__(self, name)
+
+    def _place(self, numbers: tuple[Any, ...] | None) -> None:
+        """Score the reached candidates (or take them from ``numbers``, see :meth:`numbers`) and ready the walk."""
+        tables, query, weights = self.tables, self.query, self.weights
         ids = tables.ids
         if numbers is not None:  # scored before (see ``numbers``): placed again as they were
             negs, codes, top, total = numbers
@@ -991,7 +1030,6 @@ class _Order(Sequence[Candidate]):
         self._heads: list[list[Any]] | None = None
         """Each tail's next candidate and the rest of it, once the walk has begun."""
         self._made: dict[int, Candidate] = {}
-        self._lock = threading.Lock()
 
     @staticmethod
     def _score(report: _Report, labels: Sequence[str]) -> list[tuple[float, str, str, int, int]]:
@@ -1027,6 +1065,9 @@ class _Order(Sequence[Candidate]):
     def numbers(self) -> tuple[Any, ...]:
         """The scored candidates' numbers (minus the score; muscle number × width + side index) and the two
         numbers behind the probabilities: what makes this order again without scoring (``ranking_from_parts``)."""
+        pending = self.__dict__.get("_numbers")
+        if pending is not None:  # made again from these numbers and not read since
+            return pending
         scored, width = self.scored, self.width
         negs = array("d", [entry[0] for entry in scored])
         codes = array("l", [entry[3] * width + entry[4] for entry in scored])
@@ -1109,9 +1150,9 @@ class _Order(Sequence[Candidate]):
         if isinstance(index, slice):
             start, stop, step = index.indices(len(self))
             if step == 1 and start < stop:
-                self[stop - 1]  # walks the order once
+                self.walk_to(stop - 1)  # walks the order once
                 known, merged, shared = self._made, self._merged, self._shared
-                return tuple(known.get(i) or self._candidate(i, merged[i], shared[i]) for i in range(start, stop))
+                return tuple([known.get(i) or self._candidate(i, merged[i], shared[i]) for i in range(start, stop)])
             return tuple(self[i] for i in range(start, stop, step))
         size = len(self)
         if index < 0:
@@ -1598,6 +1639,8 @@ class _PriorOrder:
         self.items = items
         # Without pain guides or studies there is no prior item: every muscle's prior counts 0.
         self.values = [items[mid].contribution if items else 0.0 for mid in tables.ids]
+        self.by_number: tuple[Evidence | None, ...] = tuple(items.get(mid) for mid in tables.ids)
+        """Each muscle's prior item by muscle number (None without one)."""
         self.exps = [math.exp(value) for value in self.values]
         self.minus_exps = [-value for value in self.exps]
         self.everyone = _Run(self, range(len(tables.ids)))
