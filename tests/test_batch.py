@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import pickle
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -128,6 +129,18 @@ def test_a_bad_report_is_an_error_result_with_its_index_and_the_rest_are_ranked(
     assert str(results[2]) == "report 2: unknown report field 'sides'; did you mean 'side'?"
     assert isinstance(results[3], tpmap.FailedReport) and isinstance(results[3].error, tpmap.ArgumentTypeError)
     assert results[4] == tpmap.rank(tiny, "thumb")
+
+
+def test_a_report_that_cannot_be_sent_to_a_worker_gives_what_ranking_it_alone_gives(tiny: tpmap.Catalogue) -> None:
+    unsendable = {"sites": ["hand"], "lock": threading.Lock()}  # a lock does not pickle
+    batch: list[Any] = [{"sites": ["hand"]}, unsendable, {"sites": [lambda: "hand"]}, {"sites": ["thumb"]}]
+    for finish in (tpmap.rank_many, rank_rows):
+        assert as_compared(finish(tiny, batch, workers=2)) == as_compared(finish(tiny, batch))
+    results = list(tpmap.rank_many(tiny, batch, workers=2))
+    assert [type(r).__name__ for r in results] == ["Ranking", "FailedReport", "FailedReport", "Ranking"]
+    assert str(results[1]) == "report 1: unknown report field 'lock'; a report holds sites, " + ", ".join(
+        tpmap.ReportFields.__annotations__
+    )
 
 
 def test_an_error_result_pickles_across_processes(tiny: tpmap.Catalogue) -> None:

@@ -243,19 +243,35 @@ def _in_workers(
     sent = None if catalogue is load_catalogue() else pickle.dumps(catalogue, protocol=pickle.HIGHEST_PROTOCOL)
     chunks: Iterator[Sequence[tuple[int, object]]] = _chunks(enumerate(reports), _CHUNK)
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(sent, weights, finish))
-    pending: deque[Future[list[Any]]] = deque()
+    pending: deque[tuple[Future[list[Any]], Sequence[tuple[int, object]]]] = deque()
+    here: _Ranker | None = None
     try:
         for chunk in islice(chunks, workers * _AHEAD):
-            pending.append(pool.submit(_rank_chunk, chunk))
+            pending.append((pool.submit(_rank_chunk, chunk), chunk))
         while pending:
-            done = pending.popleft().result()
+            future, sent_chunk = pending.popleft()
+            try:
+                sent_back = future.result()
+            except _UNPICKLABLE:  # a report that cannot be sent to a worker: its chunk is ranked here instead
+                here = here or _Ranker(catalogue, weights, finish)
+                results = [here(index, report) for index, report in sent_chunk]
+            else:
+                results = [
+                    result
+                    if finish is not None or isinstance(result, FailedReport)
+                    else ranking_from_parts(catalogue, weights, result)
+                    for result in sent_back
+                ]
             for chunk in islice(chunks, 1):
-                pending.append(pool.submit(_rank_chunk, chunk))
-            for result in done:
-                failed = isinstance(result, FailedReport)
-                yield result if finish is not None or failed else ranking_from_parts(catalogue, weights, result)
+                pending.append((pool.submit(_rank_chunk, chunk), chunk))
+            yield from results
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+_UNPICKLABLE = (pickle.PicklingError, TypeError, AttributeError)
+"""What pickling raises for an object it cannot send (a lock, a local function …); ranking the report in this
+process gives what ranking it alone gives (often a :class:`FailedReport`)."""
 
 
 def _chunks(items: Iterator[T], size: int) -> Iterator[list[T]]:

@@ -46,7 +46,7 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, repeat
 from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, Unpack, cast, get_args, overload
@@ -770,38 +770,46 @@ class _Report:
         elif len(defaults) == 1 and count == 1 and len(hits) == 1:
             self.alone = hits[0][2]
             hits = []
+        # A row holds minus each finding's contribution, then minus the muscle's prior: its exactly rounded sum
+        # is minus the score (rounding to nearest is symmetric), which is what the order sorts by.
+        blank = [-value for value in defaults]
+        blank.append(0.0)
+        minus_priors = self.prior.minus_values
         if count == 1 and codes is None:  # one row per muscle, itself the value: no loop over sides
             single: dict[int, list[float]] = {}
             for position, _, values in hits:
                 for mi, value in values.items():
                     row = single.get(mi)
                     if row is None:
-                        row = single[mi] = defaults.copy()
-                    row[position] = value
+                        row = single[mi] = blank.copy()
+                        row[-1] = minus_priors[mi]
+                    row[position] = -value
             for position, members, value in listed:
                 for mi in (
                     members & single.keys() if len(members) > len(single) else [m for m in members if m in single]
                 ):
-                    single[mi][position] = value
+                    single[mi][position] = -value
             rows = single  # type: ignore[assignment]
         else:
             for position, si, values in hits:
                 for mi, value in values.items():
                     found = rows.get(mi)
                     if found is None:
-                        found = rows[mi] = [defaults.copy() for _ in range(count)]
+                        found = rows[mi] = [blank.copy() for _ in range(count)]
+                        for each in found:
+                            each[-1] = minus_priors[mi]
                     if si < 0:
                         for each in found:
-                            each[position] = value
+                            each[position] = -value
                     else:
-                        found[si][position] = value
+                        found[si][position] = -value
         for position, members, value in listed if codes is None and count > 1 else ():
             for mi in members & rows.keys() if len(members) > len(rows) else (mi for mi in members if mi in rows):
                 for each in rows[mi]:
-                    each[position] = value
+                    each[position] = -value
         self.rows: Mapping[int, object] = rows if self.alone is None else self.alone
-        """Per muscle a place finding reaches, per side: every finding's contribution, in the report's order (with
-        one side or none, the muscle's one row)."""
+        """Per muscle a place finding reaches, per side: minus every finding's contribution, in the report's order,
+        and minus its prior (with one side or none, the muscle's one row)."""
         # The muscles no place finding reaches, in runs that share the listed findings they list.
         self.tails: list[tuple[_Run, list[float]]] = []
         for signature, run in self.prior.runs(tuple(keys), [members for _, members, _ in listed]):
@@ -1042,30 +1050,23 @@ class _Order(Sequence[Candidate]):
         if report.alone is not None:
             label = labels[0]
             scored = [(-(ratio + values[mi]), ids[mi], label, mi, 0) for mi, ratio in sorted(report.alone.items())]
+        elif len(labels) == 1:  # the rows summed in C: each sum is minus the muscle's score (see ``_Report.rows``)
+            single = cast(dict[int, list[float]], report.rows)
+            numbers = sorted(single)
+            negs = map(math.fsum, map(single.__getitem__, numbers))
+            scored = list(zip(negs, map(ids.__getitem__, numbers), repeat(labels[0]), numbers, repeat(0)))
         else:
-            fsum = math.fsum
-            scored = []
-            if len(labels) == 1:
-                label = labels[0]
-                single = cast(dict[int, list[float]], report.rows)
-                for mi in sorted(single):
-                    row = single[mi]
-                    row.append(values[mi])
-                    scored.append((-fsum(row), ids[mi], label, mi, 0))
-            else:
-                rows = cast(dict[int, list[list[float]]], report.rows)
-                for mi in sorted(rows):
-                    value, mid = values[mi], ids[mi]
-                    for si, row in enumerate(rows[mi]):
-                        row.append(value)
-                        scored.append((-fsum(row), mid, labels[si], mi, si))
+            rows = cast(dict[int, list[list[float]]], report.rows)
+            scored = [
+                (math.fsum(row), ids[mi], labels[si], mi, si) for mi in sorted(rows) for si, row in enumerate(rows[mi])
+            ]
         scored.sort(key=_FIRST)
         return scored
 
     def numbers(self) -> tuple[Any, ...]:
         """The scored candidates' numbers (minus the score; muscle number × width + side index) and the two
         numbers behind the probabilities: what makes this order again without scoring (``ranking_from_parts``)."""
-        pending = self.__dict__.get("_numbers")
+        pending: tuple[Any, ...] | None = self.__dict__.get("_numbers")
         if pending is not None:  # made again from these numbers and not read since
             return pending
         scored, width = self.scored, self.width
@@ -1241,7 +1242,7 @@ class _Order(Sequence[Candidate]):
             {
                 "muscle": tables.muscles[mi],
                 "side": report.sides[si],
-                "score": -neg,
+                "score": 0.0 - neg,  # never minus zero
                 "probability": math.exp(-neg - self.top) / self.total,
                 "rank": index + 1,
                 "catalogue": tables.catalogue,
@@ -1639,6 +1640,7 @@ class _PriorOrder:
         self.items = items
         # Without pain guides or studies there is no prior item: every muscle's prior counts 0.
         self.values = [items[mid].contribution if items else 0.0 for mid in tables.ids]
+        self.minus_values = [-value for value in self.values]
         self.by_number: tuple[Evidence | None, ...] = tuple(items.get(mid) for mid in tables.ids)
         """Each muscle's prior item by muscle number (None without one)."""
         self.exps = [math.exp(value) for value in self.values]
