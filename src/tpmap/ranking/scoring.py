@@ -46,8 +46,8 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import accumulate, repeat
-from operator import itemgetter
+from itertools import accumulate, filterfalse, repeat
+from operator import itemgetter, sub
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, Unpack, cast, get_args, overload
 
@@ -1016,12 +1016,12 @@ class _Order(Sequence[Candidate]):
             heads = [entry[0] for entry in scored[:1]]
             for tail, (run, _) in enumerate(self.tails):
                 # The tail's best score: that of its first group with a muscle no place reaches.
-                group = next((g for g, found in enumerate(run.members) if any(mi not in reached for mi in found)), None)
-                if group is not None:
-                    heads.append(self._neg(tail, group))
+                first = next(filterfalse(reached.__contains__, run.flat), None)
+                if first is not None:
+                    heads.append(self._neg(tail, run.group_of[first]))
             top = self.top = -min(heads) if heads else 0.0
             exp = math.exp
-            terms = [exp(-entry[0] - top) for entry in scored]
+            terms = list(map(exp, map(sub, repeat(-top), map(_FIRST, scored))))  # exp(-top - neg) of each
             minus = report.prior.minus_exps
             for tail, (run, _) in enumerate(self.tails):
                 inside = [mi for mi in reached if mi in run.group_of] if len(self.tails) > 1 else reached
@@ -1049,7 +1049,7 @@ class _Order(Sequence[Candidate]):
         # alone: the sort keeps equal scores in id order, then side order, as the full key would, but faster.
         if report.alone is not None:
             label = labels[0]
-            scored = [(-(ratio + values[mi]), ids[mi], label, mi, 0) for mi, ratio in sorted(report.alone.items())]
+            scored = [(-(ratio + values[mi]), ids[mi], label, mi, 0) for mi, ratio in report.alone.items()]
         elif len(labels) == 1:  # the rows summed in C: each sum is minus the muscle's score (see ``_Report.rows``)
             single = cast(dict[int, list[float]], report.rows)
             numbers = sorted(single)
@@ -1474,7 +1474,10 @@ class _Background:
         if cached is None:
             table = (self.site_table if site else self.absent_table)(region, spillover, case)
             # A muscle whose zones miss the place here (on this side) adds what an unreached one adds: left out.
-            cached = self._ratios[key] = {mi: ratio for mi, (ratio, match) in table.items() if match.relation != "none"}
+            # In muscle number order, so that a report of this one place need not sort them (see ``_Order._score``).
+            cached = self._ratios[key] = {
+                mi: ratio for mi, (ratio, match) in sorted(table.items()) if match.relation != "none"
+            }
         return cached
 
     def absent_table(self, region: str, spillover: float, case: int) -> dict[int, tuple[float, _Match]]:
@@ -1688,6 +1691,8 @@ class _Run:
         """Each distinct prior, highest first."""
         self.members = [tuple(sorted(grouped[value], key=ids.__getitem__)) for value in self.groups]
         self.member_ids = [[ids[mi] for mi in found] for found in self.members]
+        self.flat = tuple(mi for found in self.members for mi in found)
+        """Every member, in order."""
         self.negatives = [-value for value in self.groups]
         self.before = [0, *accumulate(len(found) for found in self.members)]
         """How many muscles the groups before each hold."""
