@@ -555,6 +555,20 @@ def main(argv: Iterable[str] | None = None) -> int:
                 seconds = median_seconds(lambda b=batch: list(rank_many(catalogue, b)), 3)  # type: ignore[misc]
                 rate = len(batch) / seconds
                 say(Line(f"rank_many, one core, {label}", f"{rate:,.0f}/s", ">= 20,000/s", rate >= 20_000))
+            # Where one report's time goes: its mapping read into a query, then the query scored.
+            reading_s = median_seconds(
+                lambda: [tpmap.build_query(catalogue, *r["sites"], side=r.get("side")) for r in reports], 3
+            )
+            scoring_s = median_seconds(lambda: [tpmap.score_query(catalogue, q) for q in queried], 3)
+            per = 1e6 / len(reports)
+            say(
+                Line(
+                    "one report of rank_many: read into a query / scored",
+                    f"{reading_s * per:.0f} / {scoring_s * per:.0f} us",
+                    "(information)",
+                    None,
+                )
+            )
             # Rankings sent back by workers are placed in this process when first read: the goal reads the first
             # candidate of each, as a caller does; the figure without reading them is given too.
             for reading, label, goal in ((True, "", ">= 1.5x"), (False, ", the rankings not read", "(information)")):
