@@ -662,8 +662,9 @@ class _GuideList:
     """One pain guide as the fit reads it: a top-L list over the muscles that refer to its region."""
 
     blocks: tuple[tuple[str, ...], ...]
-    """The muscles it lists, most frequent first; members of one catalogue group listed next to each other form
-    one block, chosen together (the reference names the group, so the order inside it means nothing)."""
+    """The muscles it lists, most frequent first; members of one catalogue group listed next to each other, and
+    muscles listed ``with_previous``, form one block, chosen together (the reference names the group, or does not
+    order them, so the order inside it means nothing)."""
     stages: int
     """How many blocks were chosen among others (not the last one when nothing is left unlisted)."""
     rest: tuple[str, ...]
@@ -694,7 +695,7 @@ def _guide_lists(tables: _Tables, weights: Weights, guides: list[PainGuide]) -> 
                 offsets[mid] = match.probability
         blocks: list[list[str]] = []
         for entry in guide.muscles:
-            if blocks and any({*blocks[-1], entry.muscle} <= group for group in groups):
+            if blocks and (entry.with_previous or any({*blocks[-1], entry.muscle} <= group for group in groups)):
                 blocks[-1].append(entry.muscle)
             else:
                 blocks.append([entry.muscle])

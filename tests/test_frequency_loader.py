@@ -106,6 +106,18 @@ def test_guide_fields_are_checked_by_the_schema(tmp_path: Path) -> None:
     assert found[1] == "5:14: pain_guides[0].sources: needs at least 1 item (the list is empty)"
 
 
+def test_the_first_muscle_of_a_guide_cannot_be_listed_with_a_previous_one(tmp_path: Path) -> None:
+    text = (
+        "pain_guides:\n  - id: g\n    region: arm\n"
+        "    muscles: [{muscle: gamma, with_previous: true}, {muscle: delta, with_previous: true}]\n"
+        "    sources: [{source: hand_made}]\n"
+    )
+    assert messages(tmp_path, text) == [
+        "4:46: pain_guides[0].muscles[0].with_previous: the first muscle of a guide has no muscle before it to be"
+        " listed with"
+    ]
+
+
 def test_study_shares_must_be_examined_and_within_0_and_1(tmp_path: Path) -> None:
     text = (
         "prevalence:\n"

@@ -215,3 +215,27 @@ def test_group_members_listed_together_are_chosen_together(tmp_path: Path) -> No
     arm = {m: place_probability(cat, m, None, "arm", None) for m in cat.muscles}
     left = sum(arm[m] * grouped[m] for m in arm)
     assert grouped["alpha"] == pytest.approx((k + 1) / (k + 2 * arm["alpha"] / left), rel=1e-9)
+
+
+def test_muscles_listed_with_the_previous_one_are_chosen_together(tmp_path: Path) -> None:
+    # The reference does not order alpha and beta ("alpha and beta are the most common"): marked with_previous,
+    # they are chosen at one stage, as members of a group listed together are, with no group in the catalogue.
+    guide = (
+        "pain_guides:\n  - id: arm_guide\n    region: arm\n    muscles: [{muscle: alpha}, {muscle: beta%s}]\n"
+        "    sources: [{source: hand_made}]\n"
+    )
+    group = "groups:\n  - {id: pair, name: The pair, members: [alpha, beta], sources: [{source: hand_made}]}\n"
+    k = tpmap.Weights().prior_pseudo_count
+
+    def fitted(text: str) -> tuple[list[tuple[tuple[str, ...], ...]], dict[str, float]]:
+        cat = overlay(tmp_path, text)
+        lists = _guide_lists(_tables(cat), tpmap.Weights(), list(cat.pain_guides.values()))
+        return [guide.blocks for guide in lists], _fit_guides(lists, cat.muscles, k)
+
+    (ordered_blocks, ordered) = fitted(guide % "")
+    (tied_blocks, tied) = fitted(guide % ", with_previous: true")
+    (_, grouped) = fitted(guide % "" + group)
+    assert ordered_blocks == [(("alpha",), ("beta",))] and tied_blocks == [(("alpha", "beta"),)]
+    assert ordered["alpha"] > ordered["beta"]
+    assert tied == pytest.approx(grouped, rel=1e-12)  # the same fit as a group named by the reference
+    assert tied["alpha"] == pytest.approx(tied["beta"], rel=1e-9)

@@ -218,6 +218,12 @@ def _guide_problems(tables: Tables, locate: Locator, check: Check) -> Iterator[P
             if entry.muscle in seen:
                 yield locate(*owner, field, f"muscle {entry.muscle!r} is listed twice")
             seen.add(entry.muscle)
+            if index == 0 and entry.with_previous:
+                yield locate(
+                    *owner,
+                    ("muscles", 0, "with_previous"),
+                    "the first muscle of a guide has no muscle before it to be listed with",
+                )
             muscle = tables["muscles"].get(entry.muscle)
             if muscle is None:
                 yield from check("muscles", entry.muscle, owner, field)

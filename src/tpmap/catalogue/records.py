@@ -331,6 +331,11 @@ class GuideEntry(Record):
 
     muscle: Id = Field(description="The muscle's id.")
     zone: GuideZone = Field(default="unmarked", description="essential, spillover, or unmarked by the reference.")
+    with_previous: bool = Field(
+        default=False,
+        description="True when the reference does not order this muscle against the one before it ('X and Y are "
+        "the most common'): the two are ranked together, as one step of the list.",
+    )
 
 
 class PainGuide(Record):
