@@ -32,7 +32,7 @@ import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from ..catalogue.records import Side
 from ..errors import wrong_type
@@ -105,18 +105,21 @@ class Cover:
         return cover_repr(self)
 
 
-@dataclass(frozen=True, eq=False)  # one option per candidate: identity is equality, and hashing is cheap
-class _Option:
-    candidate: Candidate
-    mask: int
-    essential: int
+class _Options(NamedTuple):
+    """The candidates that explain a place, in rank order: an option is a number into these, so that a set of them
+    is a tuple of numbers (cheap to hash and to sort, and sorted numbers are in rank order)."""
+
+    candidates: tuple[Candidate, ...]
+    masks: tuple[int, ...]
+    """The places each explains (bit i: the i-th label)."""
+    essential: tuple[int, ...]
+    """Those it explains through an essential zone."""
 
 
-@dataclass(frozen=True)
-class _Group:
+class _Group(NamedTuple):
     mask: int
     essential: int
-    options: tuple[_Option, ...]
+    options: tuple[int, ...]
     """Best first: highest probability, then rank."""
 
 
@@ -127,43 +130,64 @@ def smallest_cover(ranking: Ranking) -> Cover:
     labels = tuple(dict.fromkeys(site_label(site) for site in ranking.query.sites))
     index = {label: i for i, label in enumerate(labels)}
     site_bits = tuple(1 << index[site_label(site)] for site in ranking.query.sites)
-    options = [_option(c, explained, essential, site_bits) for c, explained, essential in explaining(ranking)]
+    options = _options(explaining(ranking), site_bits)
     coverable = 0
-    for option in options:
-        coverable |= option.mask
+    for mask in options.masks:
+        coverable |= mask
     groups = _groups(options)
     found = _exact(groups, coverable)
     method: Literal["exact", "greedy"] = "exact"
     if found is None:
-        found, method = [_greedy(groups, coverable)], "greedy"
+        found, method = [_greedy(groups, coverable, options)], "greedy"
+
+    def preference(cover: tuple[int, ...]) -> tuple[float, ...]:
+        return _preference(options, cover)
+
     # A swap is never preferred to its combination's best instance, so only the leading combinations matter.
-    leading = sorted(found, key=lambda combo: _preference(_best_instance(groups, combo)))[: MAX_ALTERNATIVES + 1]
-    covers = sorted({cover for combo in leading for cover in _instances(groups, combo)}, key=_preference)
+    leading = sorted(found, key=lambda combo: preference(_best_instance(groups, combo)))[: MAX_ALTERNATIVES + 1]
+    covers = sorted({cover for combo in leading for cover in _instances(groups, combo)}, key=preference)
     best = covers[0] if covers else ()
-    members = tuple(_member(option, labels) for option in best)
+    made: dict[int, CoverMember] = {}  # an option is often in several of the sets shown
+
+    def member(i: int) -> CoverMember:
+        found = made.get(i)
+        if found is None:
+            found = made[i] = _member(options, i, labels)
+        return found
+
+    members = tuple(member(i) for i in best)
     explains = {label: tuple(m.muscle for m in members if label in m.sites) for label in labels}
     unexplained = tuple(label for label in labels if not coverable & (1 << index[label]))
-    alternatives = tuple(tuple(_member(o, labels) for o in cover) for cover in covers[1 : 1 + MAX_ALTERNATIVES])
+    alternatives = tuple(tuple(member(i) for i in cover) for cover in covers[1 : 1 + MAX_ALTERNATIVES])
     return Cover(members, MappingProxyType(explains), unexplained, alternatives, method)
 
 
-def _option(
-    candidate: Candidate, explained: Sequence[int], essential: Sequence[int], site_bits: Sequence[int]
-) -> _Option:
-    mask = essential_mask = 0
-    for site in explained:
-        mask |= site_bits[site]
-    for site in essential:
-        essential_mask |= site_bits[site]
-    return _Option(candidate, mask, essential_mask)
+def _options(explained: Sequence[tuple[Candidate, Sequence[int], Sequence[int]]], site_bits: Sequence[int]) -> _Options:
+    masks = []
+    essentials = []
+    for _, sites, essential in explained:
+        mask = essential_mask = 0
+        for site in sites:
+            mask |= site_bits[site]
+        for site in essential:
+            essential_mask |= site_bits[site]
+        masks.append(mask)
+        essentials.append(essential_mask)
+    return _Options(tuple(c for c, _, _ in explained), tuple(masks), tuple(essentials))
 
 
-def _groups(options: Sequence[_Option]) -> tuple[_Group, ...]:
-    grouped: dict[tuple[int, int], list[_Option]] = {}
-    for option in options:
-        grouped.setdefault((option.mask, option.essential), []).append(option)
+def _groups(options: _Options) -> tuple[_Group, ...]:
+    grouped: dict[tuple[int, int], list[int]] = {}
+    for i, key in enumerate(zip(options.masks, options.essential, strict=True)):
+        grouped.setdefault(key, []).append(i)
+    candidates = options.candidates
+
+    def less_probable(i: int) -> float:
+        return -candidates[i].probability
+
+    # Options are numbered in rank order: a stable sort by probability alone keeps rank order among equals.
     return tuple(
-        _Group(mask, essential, tuple(sorted(members, key=lambda o: (-o.candidate.probability, o.candidate.rank))))
+        _Group(mask, essential, tuple(sorted(members, key=less_probable)))
         for (mask, essential), members in sorted(grouped.items())
     )
 
@@ -173,10 +197,15 @@ def _exact(groups: Sequence[_Group], coverable: int) -> list[tuple[int, ...]] | 
     if not coverable:
         return [()]
     budget = [EXACT_NODE_BUDGET]
-    widest = max(bin(g.mask).count("1") for g in groups)
-    for size in range(1, bin(coverable).count("1") + 1):
+    widest = max(g.mask.bit_count() for g in groups)
+    # Per place (its bit), the groups that explain it, with their masks: the search branches on one place at a time.
+    by_place = {
+        1 << bit: tuple((i, g.mask) for i, g in enumerate(groups) if g.mask >> bit & 1)
+        for bit in range(coverable.bit_length())
+    }
+    for size in range(1, coverable.bit_count() + 1):
         found: set[tuple[int, ...]] = set()
-        if not _search(groups, coverable, size, (), found, budget, widest):
+        if not _search(by_place, coverable, size, (), found, budget, widest):
             return None
         if found:
             return sorted(found)
@@ -184,7 +213,7 @@ def _exact(groups: Sequence[_Group], coverable: int) -> list[tuple[int, ...]] | 
 
 
 def _search(
-    groups: Sequence[_Group],
+    by_place: Mapping[int, tuple[tuple[int, int], ...]],
     uncovered: int,
     size: int,
     chosen: tuple[int, ...],
@@ -200,27 +229,25 @@ def _search(
         found.add(tuple(sorted(chosen)))
         return True
     left = size - len(chosen)
-    if left == 0 or bin(uncovered).count("1") > left * widest:
+    if left == 0 or uncovered.bit_count() > left * widest:
         return True
-    first = uncovered & -uncovered
-    for i, group in enumerate(groups):
-        if group.mask & first and not _search(
-            groups, uncovered & ~group.mask, size, (*chosen, i), found, budget, widest
-        ):
+    for i, mask in by_place[uncovered & -uncovered]:
+        if not _search(by_place, uncovered & ~mask, size, (*chosen, i), found, budget, widest):
             return False
     return True
 
 
-def _greedy(groups: Sequence[_Group], coverable: int) -> tuple[int, ...]:
+def _greedy(groups: Sequence[_Group], coverable: int, options: _Options) -> tuple[int, ...]:
     chosen: list[int] = []
     uncovered = coverable
+    candidates = options.candidates
     while uncovered:
         best = max(
             range(len(groups)),
             key=lambda i: (
-                bin(groups[i].mask & uncovered).count("1"),
-                bin(groups[i].essential & uncovered).count("1"),
-                groups[i].options[0].candidate.probability,
+                (groups[i].mask & uncovered).bit_count(),
+                (groups[i].essential & uncovered).bit_count(),
+                candidates[groups[i].options[0]].probability,
                 -i,
             ),
         )
@@ -229,34 +256,32 @@ def _greedy(groups: Sequence[_Group], coverable: int) -> tuple[int, ...]:
     return tuple(sorted(chosen))
 
 
-def _best_instance(groups: Sequence[_Group], combo: tuple[int, ...]) -> tuple[_Option, ...]:
-    return _ordered([groups[i].options[0] for i in combo])
+def _best_instance(groups: Sequence[_Group], combo: tuple[int, ...]) -> tuple[int, ...]:
+    return tuple(sorted([groups[i].options[0] for i in combo]))
 
 
-def _instances(groups: Sequence[_Group], combo: tuple[int, ...]) -> Iterator[tuple[_Option, ...]]:
-    """The best instance of a group combination, and every single swap with a next option of a group."""
+def _instances(groups: Sequence[_Group], combo: tuple[int, ...]) -> Iterator[tuple[int, ...]]:
+    """The best instance of a group combination, and every single swap with a next option of a group (each in
+    rank order, as sorted option numbers are)."""
     best = [groups[i].options[0] for i in combo]
-    yield _ordered(best)
+    yield tuple(sorted(best))
     for position, i in enumerate(combo):
         for option in groups[i].options[1 : MAX_ALTERNATIVES + 1]:
-            yield _ordered([*best[:position], option, *best[position + 1 :]])
+            yield tuple(sorted([*best[:position], option, *best[position + 1 :]]))
 
 
-def _ordered(options: Sequence[_Option]) -> tuple[_Option, ...]:
-    return tuple(sorted(options, key=lambda o: o.candidate.rank))
-
-
-def _preference(cover: tuple[_Option, ...]) -> tuple[float, ...]:
+def _preference(options: _Options, cover: tuple[int, ...]) -> tuple[float, ...]:
     essential = 0
-    for option in cover:
-        essential |= option.essential
-    log_probability = math.fsum(math.log(max(o.candidate.probability, 1e-300)) for o in cover)
-    return (len(cover), -bin(essential).count("1"), -log_probability, *(o.candidate.rank for o in cover))
+    for i in cover:
+        essential |= options.essential[i]
+    candidates = options.candidates
+    log_probability = math.fsum(math.log(max(candidates[i].probability, 1e-300)) for i in cover)
+    return (len(cover), -essential.bit_count(), -log_probability, *(candidates[i].rank for i in cover))
 
 
-def _member(option: _Option, labels: Sequence[str]) -> CoverMember:
+def _member(options: _Options, i: int, labels: Sequence[str]) -> CoverMember:
     def named(mask: int) -> tuple[str, ...]:
-        return tuple(label for i, label in enumerate(labels) if mask & (1 << i))
+        return tuple(label for j, label in enumerate(labels) if mask & (1 << j))
 
-    c = option.candidate
-    return CoverMember(c.muscle.id, c.side, named(option.mask), named(option.essential), c.probability)
+    c = options.candidates[i]
+    return CoverMember(c.muscle.id, c.side, named(options.masks[i]), named(options.essential[i]), c.probability)

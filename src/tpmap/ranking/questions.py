@@ -23,6 +23,10 @@ The questions with the highest gain come first (at most two of one kind, so the 
 to the kind order region, sensation, movement, press, then the id. Each lists the candidates a *yes* and a
 *no* would favour: those whose probability the answer raises, most probable first.
 
+Every gain is first estimated in plain floating point, as H(answer) − Σ P(candidate)·H(answer | candidate) (the
+same quantity); only the questions that may be among the first two of their kind are then scored exactly, with
+exactly rounded sums, so the gains shown and their order are those of the exact sums.
+
 >>> import tpmap
 >>> cat = tpmap.load_catalogue()
 >>> questions = tpmap.rank(cat, "front of the shoulder", side="right").next_questions()
@@ -33,16 +37,17 @@ True
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator, Sequence
+import weakref
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import partial
-from typing import Any, Literal
+from operator import itemgetter, mul
+from typing import Any, Literal, NamedTuple
 
 from ..catalogue.catalogue import Catalogue
 from ..catalogue.records import SENSATIONS, Side
 from ..errors import whole_number, wrong_type
 from .results import Candidate, Ranking
-from .scoring import place_probabilities, trigger_points_in, within
+from .scoring import place_probabilities, within
 
 __all__ = ["NextQuestion", "next_questions"]
 
@@ -102,31 +107,44 @@ def next_questions(ranking: Ranking, *, top: int = 8, limit: int = 5) -> tuple[N
     total = math.fsum(c.probability for c in leading)
     prior = [c.probability / total for c in leading]
     before = _entropy(prior)
+    # Questions with the same P(yes) for every leading candidate are worth the same (often: regions several of
+    # them refer to): each P(yes) is estimated, and at most scored exactly, once.
+    estimates: dict[tuple[float, ...], float | None] = {}
+    worth: dict[tuple[float, ...], _Gain | None] = {}
+    entropies = _Entropies()
     scored = []
-    # Questions that the leading candidates would answer alike are worth the same (often: a region several of
-    # them refer to); one answered alike by all of them is worth nothing.
-    worth: dict[tuple[float, ...], tuple[float, list[float], list[float]] | None] = {}
-    for kind, subject, side, ask, p_yes in _questions(ranking, leading):
-        key = tuple(p_yes)
-        found = worth.get(key, _UNSCORED)
-        if found is _UNSCORED:
-            found = worth[key] = None if min(key) == max(key) else _score(prior, before, p_yes)
-        if found is not None:
-            scored.append((-round(found[0], 12), _KIND_ORDER[kind], subject, side, ask, found))
+    for kind_order, questions in enumerate(_questions(ranking, leading)):
+        estimated = []
+        for question in questions:
+            p_yes = question[2]
+            estimate = estimates.get(p_yes, _UNSCORED)
+            if estimate is _UNSCORED:
+                # A question every leading candidate would answer alike is worth nothing.
+                alike = p_yes.count(p_yes[0]) == len(p_yes)
+                estimate = estimates[p_yes] = None if alike else _estimate(prior, p_yes, entropies)
+            if estimate is not None:
+                estimated.append((estimate, question))
+        for question in _contenders(estimated, prior, before, worth):
+            found = worth[question[2]]
+            if found is not None:
+                scored.append((-round(found[0], 12), kind_order, question[0], question, found))
     scored.sort(key=lambda row: row[:3])
+    ranked = [(c.rank, c.muscle.id) for c in leading]
+    raised_above = [p * (1 + 1e-9) for p in prior]
     chosen: list[NextQuestion] = []
     per_kind: dict[int, int] = {}
-    for _, kind_order, subject, side, ask, (gain, after_yes, after_no) in scored:
+    for _, kind_order, subject, (_, side, _, spot), (gain, after_yes, after_no) in scored:
         if per_kind.get(kind_order, 0) < PER_KIND:
+            kind = _KINDS[kind_order]
             chosen.append(
                 NextQuestion(
-                    _KINDS[kind_order],
+                    kind,
                     subject,
                     side,
-                    ask(),
+                    _ask(ranking.catalogue, kind, subject, side, spot),
                     gain,
-                    _favoured(leading, prior, after_yes),
-                    _favoured(leading, prior, after_no),
+                    _favoured(ranked, raised_above, after_yes),
+                    _favoured(ranked, raised_above, after_no),
                 )
             )
             per_kind[kind_order] = per_kind.get(kind_order, 0) + 1
@@ -135,69 +153,147 @@ def next_questions(ranking: Ranking, *, top: int = 8, limit: int = 5) -> tuple[N
     return tuple(chosen)
 
 
+_Question = tuple[str, Side | None, tuple[float, ...], tuple[str, str, str] | None]
+"""A possible question: its subject, its side, P(yes) for each leading candidate, and for a spot to press its
+region, muscle and trigger point (its words are made only if it is chosen)."""
+
+_Gain = tuple[float, list[float], list[float]]
+"""A question's exact gain, and the distributions after a yes and after a no."""
+
 _UNSCORED: Any = object()
+_FIRST = itemgetter(0)
+
+_MARGIN = 1e-9
+"""An estimate this far below the PER_KIND-th best exact gain of its kind rules its question out: far above the
+rounding error of either way of working out a gain (about 1e-15 bits), far below any gain worth asking."""
 
 
-def _questions(
-    ranking: Ranking, leading: Sequence[Candidate]
-) -> Iterator[tuple[QuestionKind, str, Side | None, Callable[[], str], list[float]]]:
-    """Every question worth asking, with its words (made when it is chosen) and P(yes) for each leading
-    candidate."""
+def _contenders(
+    estimated: list[tuple[float, _Question]],
+    prior: Sequence[float],
+    before: float,
+    worth: dict[tuple[float, ...], _Gain | None],
+) -> list[_Question]:
+    """The questions of one kind that may be among its first :data:`PER_KIND`, their exact gains put in ``worth``.
+
+    Only the first PER_KIND questions of a kind can be chosen, and the exact gain (sums of logarithms, exactly
+    rounded) is the costly part: questions are scored exactly in order of their estimated gain, and once PER_KIND
+    of them have an exact gain, those whose estimate lies clearly below the PER_KIND-th best cannot make the cut.
+    """
+    estimated.sort(key=_FIRST, reverse=True)
+    kept: list[float] = []
+    found: list[_Question] = []
+    for estimate, question in estimated:
+        if len(kept) >= PER_KIND and estimate < kept[PER_KIND - 1] - _MARGIN:
+            break
+        p_yes = question[2]
+        gain = worth.get(p_yes, _UNSCORED)
+        if gain is _UNSCORED:
+            gain = worth[p_yes] = _score(prior, before, p_yes)
+        if gain is not None:
+            kept.append(gain[0])
+            kept.sort(reverse=True)
+        found.append(question)
+    return found
+
+
+def _questions(ranking: Ranking, leading: Sequence[Candidate]) -> tuple[list[_Question], ...]:
+    """Every question worth asking, by kind (in :data:`_KINDS` order), with P(yes) for each leading candidate."""
     catalogue, query, weights = ranking.catalogue, ranking.query, ranking.weights
+    regions_of = catalogue.regions
     sides = query.sides()
     side: Side | None = sides[0] if len(sides) == 1 else None
+    facts = _facts(catalogue, leading)
     asked = {s.region for s in query.sites} | {a.region for a in query.absent}
     # A region is settled when it is a reported place, lies inside one, or contains one.
     around_asked = {r for place in asked for r in within(catalogue, place)}
-
-    def settled(region: str) -> bool:
-        return region in around_asked or not asked.isdisjoint(within(catalogue, region))
-
     muscles = [(c.muscle.id, c.side) for c in leading]
-    zoned = {z.region for c in leading for z in catalogue.zones(c.muscle.id)}
-    regions = sorted(region for region in zoned if not settled(region))
-    for region in regions:
-        place_side = side if catalogue.regions[region].laterality == "paired" else None
-
-        def where(region: str = region, place_side: Side | None = place_side) -> str:
-            name = catalogue.regions[region].name.lower() + (f" ({place_side})" if place_side else "")
-            return f"Does it also hurt here: {name}?"
-
+    zoned: dict[str, frozenset[str]] = {}
+    for f in facts:
+        zoned.update(f.zoned)
+    regions: list[_Question] = []
+    for region in sorted(r for r, around in zoned.items() if r not in around_asked and asked.isdisjoint(around)):
+        place_side = side if regions_of[region].laterality == "paired" else None
         hurts = place_probabilities(catalogue, region, place_side, muscles, weights=weights, mode=query.mode)
-        yield "region", region, place_side, where, hurts
+        regions.append((region, place_side, tuple(hurts), None))
 
+    listed, not_listed = weights.listed, weights.not_listed
     reported = {s for site in query.sites for s in site.sensations}
-    felt = [{s for tp in c.muscle.trigger_points for s in tp.sensations} for c in leading]
-    for sensation in SENSATIONS:
-        if sensation in reported or not any(sensation in each for each in felt):
-            continue
-        feels = [weights.listed if sensation in each else weights.not_listed for each in felt]
-        yield "sensation", sensation, None, partial(_any, sensation), feels
+    sensations: list[_Question] = [
+        (sensation, None, tuple([listed if sensation in f.felt else not_listed for f in facts]), None)
+        for sensation in sorted(frozenset().union(*(f.felt for f in facts)) - reported, key=SENSATIONS.index)
+    ]
+    movements: list[_Question] = [
+        (movement, None, tuple([listed if movement in f.movements else not_listed for f in facts]), None)
+        for movement in sorted(frozenset().union(*(f.movements for f in facts)) - set(query.movements))
+    ]
 
-    for movement in sorted({m for c in leading for m in c.muscle.movements} - set(query.movements)):
-        restricted = [weights.listed if movement in c.muscle.movements else weights.not_listed for c in leading]
-        name = catalogue.movements[movement].name.lower()
-        yield "movement", movement, None, partial(_restricted, name), restricted
-
-    spots = sorted({(tp.location.region, c.muscle.id, tp.id) for c in leading for tp in c.muscle.trigger_points})
+    here, elsewhere = weights.tender_here, weights.tender_elsewhere
+    presses: list[_Question] = []
     seen: set[str] = set()
-    for region, muscle_id, tp_id in spots:
+    for spot in sorted([spot for f in facts for spot in f.spots]):
+        region, muscle_id, tp_id = spot
         if region in seen:
             continue  # one question per spot: every trigger point located there answers it
         seen.add(region)
-        place_side = side if catalogue.regions[region].laterality == "paired" else None
-        holders = trigger_points_in(catalogue, region)
-        tender = [weights.tender_here if c.muscle.id in holders else weights.tender_elsewhere for c in leading]
-        ask = partial(_press, catalogue, region, muscle_id, tp_id, place_side)
-        yield "press", f"{muscle_id}.{tp_id}", place_side, ask, tender
+        place_side = side if regions_of[region].laterality == "paired" else None
+        tender = tuple([here if region in f.tender else elsewhere for f in facts])
+        presses.append((f"{muscle_id}.{tp_id}", place_side, tender, spot))
+    return regions, sensations, movements, presses
 
 
-def _any(sensation: str) -> str:
-    return f"Is there any {sensation.replace('_', ' ')}?"
+class _Facts(NamedTuple):
+    """What the questions read of one muscle."""
+
+    zoned: Mapping[str, frozenset[str]]
+    """The regions of its zones, each with the regions it lies within (itself included)."""
+    felt: frozenset[str]
+    """The sensations its trigger points refer."""
+    movements: frozenset[str]
+    spots: tuple[tuple[str, str, str], ...]
+    """Where its trigger points lie: (region, muscle id, trigger point id)."""
+    tender: frozenset[str]
+    """The regions where pressing would find one of its trigger points: each spot's region and those containing it."""
 
 
-def _restricted(name: str) -> str:
-    return f"Is {name} restricted or painful?"
+_FACTS: weakref.WeakKeyDictionary[Catalogue, dict[str, _Facts]] = weakref.WeakKeyDictionary()
+"""Per catalogue, the facts of each muscle asked about so far: they depend on the catalogue alone."""
+
+
+def _facts(catalogue: Catalogue, leading: Sequence[Candidate]) -> list[_Facts]:
+    """The facts of each leading candidate's muscle, worked out once per catalogue."""
+    known = _FACTS.get(catalogue)
+    if known is None:
+        known = _FACTS[catalogue] = {}
+    found = []
+    for c in leading:
+        muscle = c.muscle
+        facts = known.get(muscle.id)
+        if facts is None:
+            spots = tuple((tp.location.region, muscle.id, tp.id) for tp in muscle.trigger_points)
+            facts = known[muscle.id] = _Facts(
+                {z.region: within(catalogue, z.region) for z in catalogue.zones(muscle.id)},
+                frozenset(s for tp in muscle.trigger_points for s in tp.sensations),
+                frozenset(muscle.movements),
+                spots,
+                frozenset(r for region, _, _ in spots for r in within(catalogue, region)),
+            )
+        found.append(facts)
+    return found
+
+
+def _ask(
+    catalogue: Catalogue, kind: QuestionKind, subject: str, side: Side | None, spot: tuple[str, str, str] | None
+) -> str:
+    """A question in plain words."""
+    if spot is not None:  # a spot to press
+        return _press(catalogue, *spot, side)
+    if kind == "region":
+        name = catalogue.regions[subject].name.lower() + (f" ({side})" if side else "")
+        return f"Does it also hurt here: {name}?"
+    if kind == "sensation":
+        return f"Is there any {subject.replace('_', ' ')}?"
+    return f"Is {catalogue.movements[subject].name.lower()} restricted or painful?"
 
 
 def _press(catalogue: Catalogue, region: str, muscle_id: str, tp_id: str, place_side: Side | None) -> str:
@@ -214,11 +310,32 @@ def _entropy(distribution: Sequence[float]) -> float:
     return -math.fsum([p * math.log2(p) for p in distribution if p > 0])
 
 
-def _score(
-    prior: Sequence[float], before: float, p_yes: Sequence[float]
-) -> tuple[float, list[float], list[float]] | None:
+def _estimate(prior: Sequence[float], p_yes: Sequence[float], entropies: _Entropies) -> float:
+    """The expected information gain of a question, in plain floating point: the mutual information between the
+    candidates and the answer, H(answer) − Σ p·H(answer | candidate), which needs no distribution after the
+    answer (the exact gain is :func:`_score`'s)."""
+    yes: float = sum(map(mul, prior, p_yes))
+    given: float = sum(map(mul, prior, map(entropies.__getitem__, p_yes)))
+    return _binary_entropy(yes) - given
+
+
+class _Entropies(dict[float, float]):
+    """The binary entropy of each P(yes), worked out once: a few probabilities recur in every question."""
+
+    def __missing__(self, p: float) -> float:
+        found = self[p] = _binary_entropy(p)
+        return found
+
+
+def _binary_entropy(p: float) -> float:
+    if p <= 0 or p >= 1:
+        return 0.0
+    return -p * math.log2(p) - (1 - p) * math.log2(1 - p)
+
+
+def _score(prior: Sequence[float], before: float, p_yes: Sequence[float]) -> _Gain | None:
     """The expected information gain of a question, and the distributions after a yes and after a no."""
-    joint = [p * q for p, q in zip(prior, p_yes, strict=True)]
+    joint = list(map(mul, prior, p_yes))
     yes = math.fsum(joint)
     no = 1.0 - yes
     if yes <= 0 or no <= 0:
@@ -249,6 +366,11 @@ def _leading(ranking: Ranking, top: int) -> list[Candidate]:
     return leading
 
 
-def _favoured(leading: Sequence[Candidate], prior: Sequence[float], after: Sequence[float]) -> tuple[str, ...]:
-    raised = [(-a, c.rank, c.muscle.id) for c, p, a in zip(leading, prior, after, strict=True) if a > p * (1 + 1e-9)]
-    return tuple(dict.fromkeys(muscle for _, _, muscle in sorted(raised)))[:3]
+def _favoured(
+    ranked: Sequence[tuple[int, str]], raised_above: Sequence[float], after: Sequence[float]
+) -> tuple[str, ...]:
+    """The muscle ids (at most three) of the leading candidates (``ranked``: their rank and muscle id) whose
+    probability ``after`` an answer is above ``raised_above`` (just above the probability before it), most
+    probable first."""
+    raised = sorted([(-a, *key) for a, above, key in zip(after, raised_above, ranked, strict=True) if a > above])
+    return tuple(dict.fromkeys(muscle for _, _, muscle in raised))[:3]

@@ -108,8 +108,9 @@ def satellites(ranking: Ranking, *, top: int = 5) -> Satellites:
     overlies = {c.muscle.id: _found(known, catalogue, c.muscle.id)[2] for c in leading}
     # The leading candidates whose zones explain a painful place: only they may have induced another.
     inducing = [other for other in leading if other.zone in ("essential", "spillover")]
+    ranks = _Ranks(ranking)
     for c in leading:
-        found = _satellites_of(ranking, c, _found(known, catalogue, c.muscle.id))
+        found = _satellites_of(ranks, c, _found(known, catalogue, c.muscle.id))
         induced_by = tuple(
             other.muscle.id
             for other in inducing
@@ -160,15 +161,44 @@ def _found(known: dict[str, _Found], catalogue: Catalogue, muscle: str) -> _Foun
     return found
 
 
-def _satellites_of(ranking: Ranking, key: Candidate, found: _Found) -> tuple[Satellite, ...]:
+def _satellites_of(ranks: _Ranks, key: Candidate, found: _Found) -> tuple[Satellite, ...]:
     weights, reasons, _ = found
-    # Rank order without counting every rank: only the satellites kept need theirs.
-    order = {m: rank_key(ranking, m, key.side) for m in weights}
-    rows = sorted(weights, key=lambda m: (-weights[m], order[m] or _UNRANKED, m))[:MAX_PER_CANDIDATE]
-    return tuple(Satellite(m, reasons[m], weights[m], rank_of(ranking, m, key.side)) for m in rows)
+    # By weight, then rank order: the muscles of a weight below the first MAX_PER_CANDIDATE are never kept, so
+    # their rank order is not needed.
+    rows: list[str] = []
+    for weight in sorted(set(weights.values()), reverse=True):
+        rows += sorted((m for m in weights if weights[m] == weight), key=lambda m: (ranks.key(m, key.side), m))
+        if len(rows) >= MAX_PER_CANDIDATE:
+            break
+    return tuple(Satellite(m, reasons[m], weights[m], ranks.rank(m, key.side)) for m in rows[:MAX_PER_CANDIDATE])
 
 
-_UNRANKED = (math.inf,)
+_RankKey = tuple[float | str, ...]
+
+
+class _Ranks:
+    """The rank order and the ranks of muscles in one ranking, each muscle and side looked up once for all the
+    leading candidates (they share many satellites). Rank order is found without counting ranks: only the
+    satellites kept need theirs."""
+
+    def __init__(self, ranking: Ranking) -> None:
+        self.ranking = ranking
+        self._keys: dict[tuple[str, Side | None], _RankKey] = {}
+        self._ranks: dict[tuple[str, Side | None], int | None] = {}
+
+    def key(self, muscle: str, side: Side | None) -> _RankKey:
+        found = self._keys.get((muscle, side))
+        if found is None:
+            found = self._keys[muscle, side] = rank_key(self.ranking, muscle, side) or _UNRANKED
+        return found
+
+    def rank(self, muscle: str, side: Side | None) -> int | None:
+        if (muscle, side) not in self._ranks:
+            self._ranks[muscle, side] = rank_of(self.ranking, muscle, side)
+        return self._ranks[muscle, side]
+
+
+_UNRANKED: _RankKey = (math.inf,)
 
 
 def _examine_order(keys: list[KeyCandidate]) -> tuple[str, ...]:
