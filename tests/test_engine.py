@@ -252,11 +252,11 @@ def test_the_analyses_read_the_index_as_they_read_the_evidence(
     for candidate in tpmap.score_query(catalogue, query):  # every candidate's evidence, the way cover read it
         option = oracle.oracle_cover_option(candidate, bits)
         if option is not None:
-            expected.append((candidate.muscle.id, candidate.side, candidate.rank, option))
-    found = []
-    for candidate, explained, essential in scoring.explaining(ranking):
-        masks = (sum(1 << i for i in set(explained)), sum(1 << i for i in set(essential)))
-        found.append((candidate.muscle.id, candidate.side, candidate.rank, masks))
+            expected.append((candidate.muscle.id, candidate.side, candidate.probability, option))
+    found = []  # in rank order, as expected is
+    for row in scoring.explaining(ranking):
+        masks = (sum(1 << i for i in set(row.sites)), sum(1 << i for i in set(row.essential)))
+        found.append((row.muscle, row.side, row.probability, masks))
     assert found == expected
 
 

@@ -37,8 +37,8 @@ from typing import Any, Literal, NamedTuple
 from ..catalogue.records import Side
 from ..errors import wrong_type
 from .query import Site
-from .results import Candidate, Ranking
-from .scoring import explaining
+from .results import Ranking
+from .scoring import Explaining, explaining
 
 __all__ = ["EXACT_NODE_BUDGET", "Cover", "CoverMember", "site_label", "smallest_cover"]
 
@@ -109,7 +109,7 @@ class _Options(NamedTuple):
     """The candidates that explain a place, in rank order: an option is a number into these, so that a set of them
     is a tuple of numbers (cheap to hash and to sort, and sorted numbers are in rank order)."""
 
-    candidates: tuple[Candidate, ...]
+    rows: tuple[Explaining, ...]
     masks: tuple[int, ...]
     """The places each explains (bit i: the i-th label)."""
     essential: tuple[int, ...]
@@ -162,28 +162,28 @@ def smallest_cover(ranking: Ranking) -> Cover:
     return Cover(members, MappingProxyType(explains), unexplained, alternatives, method)
 
 
-def _options(explained: Sequence[tuple[Candidate, Sequence[int], Sequence[int]]], site_bits: Sequence[int]) -> _Options:
+def _options(explained: Sequence[Explaining], site_bits: Sequence[int]) -> _Options:
     masks = []
     essentials = []
-    for _, sites, essential in explained:
+    for row in explained:
         mask = essential_mask = 0
-        for site in sites:
+        for site in row.sites:
             mask |= site_bits[site]
-        for site in essential:
+        for site in row.essential:
             essential_mask |= site_bits[site]
         masks.append(mask)
         essentials.append(essential_mask)
-    return _Options(tuple(c for c, _, _ in explained), tuple(masks), tuple(essentials))
+    return _Options(tuple(explained), tuple(masks), tuple(essentials))
 
 
 def _groups(options: _Options) -> tuple[_Group, ...]:
     grouped: dict[tuple[int, int], list[int]] = {}
     for i, key in enumerate(zip(options.masks, options.essential, strict=True)):
         grouped.setdefault(key, []).append(i)
-    candidates = options.candidates
+    rows = options.rows
 
     def less_probable(i: int) -> float:
-        return -candidates[i].probability
+        return -rows[i].probability
 
     # Options are numbered in rank order: a stable sort by probability alone keeps rank order among equals.
     return tuple(
@@ -240,14 +240,14 @@ def _search(
 def _greedy(groups: Sequence[_Group], coverable: int, options: _Options) -> tuple[int, ...]:
     chosen: list[int] = []
     uncovered = coverable
-    candidates = options.candidates
+    rows = options.rows
     while uncovered:
         best = max(
             range(len(groups)),
             key=lambda i: (
                 (groups[i].mask & uncovered).bit_count(),
                 (groups[i].essential & uncovered).bit_count(),
-                candidates[groups[i].options[0]].probability,
+                rows[groups[i].options[0]].probability,
                 -i,
             ),
         )
@@ -274,14 +274,15 @@ def _preference(options: _Options, cover: tuple[int, ...]) -> tuple[float, ...]:
     essential = 0
     for i in cover:
         essential |= options.essential[i]
-    candidates = options.candidates
-    log_probability = math.fsum(math.log(max(candidates[i].probability, 1e-300)) for i in cover)
-    return (len(cover), -essential.bit_count(), -log_probability, *(candidates[i].rank for i in cover))
+    rows = options.rows
+    log_probability = math.fsum(math.log(max(rows[i].probability, 1e-300)) for i in cover)
+    # Options are numbered in rank order, so the numbers compare as the members' ranks would.
+    return (len(cover), -essential.bit_count(), -log_probability, *cover)
 
 
 def _member(options: _Options, i: int, labels: Sequence[str]) -> CoverMember:
     def named(mask: int) -> tuple[str, ...]:
         return tuple(label for j, label in enumerate(labels) if mask & (1 << j))
 
-    c = options.candidates[i]
-    return CoverMember(c.muscle.id, c.side, named(options.masks[i]), named(options.essential[i]), c.probability)
+    row = options.rows[i]
+    return CoverMember(row.muscle, row.side, named(options.masks[i]), named(options.essential[i]), row.probability)

@@ -74,6 +74,7 @@ from .results import (
 from .weights import DEFAULT_WEIGHTS, Weights
 
 __all__ = [
+    "Explaining",
     "associated_with",
     "explaining",
     "place_probabilities",
@@ -1892,45 +1893,55 @@ def rank_key(ranking: Ranking, muscle: str, side: Side | None) -> tuple[float | 
     return None if rank is None else (rank,)
 
 
-def explaining(ranking: Ranking) -> tuple[tuple[Candidate, tuple[int, ...], tuple[int, ...]], ...]:
+class Explaining(NamedTuple):
+    """A candidate whose zones explain a painful place: who it is, how probable, and which places it explains."""
+
+    muscle: str
+    """The muscle's id."""
+    side: Side | None
+    probability: float
+    """The candidate's probability (:attr:`Candidate.probability`)."""
+    sites: tuple[int, ...]
+    """The indices in ``query.sites`` of the places it explains."""
+    essential: tuple[int, ...]
+    """Those of them it explains through an essential zone."""
+
+
+def explaining(ranking: Ranking) -> tuple[Explaining, ...]:
     """Every candidate of ``ranking`` whose zones explain a painful place (an exact, inside or contains match),
-    in rank order, with the indices in ``query.sites`` of the places it explains and of those it explains through
-    an essential zone. Read from the index: no other candidate or evidence is made.
+    in rank order. Read from the index: no candidate or evidence is made.
 
     >>> import tpmap
     >>> result = tpmap.rank(tpmap.load_catalogue(), "outside of the elbow", side="right")
     >>> first = explaining(result)[0]
-    >>> first[0] is result[0], first[1:]
-    (True, ((0,), (0,)))
+    >>> (first.muscle, first.side, first.probability) == (result[0].muscle.id, "right", result[0].probability)
+    True
+    >>> first.sites, first.essential
+    ((0,), (0,))
     """
     order = ranking.__dict__.get("_order")
-    found: list[tuple[Candidate, tuple[int, ...], tuple[int, ...]]] = []
-    if not isinstance(order, _Order):
+    if not isinstance(order, _Order):  # a ranking built by hand: read from its candidates' evidence
+        found: list[Explaining] = []
         for candidate in ranking:
             sites = [
                 e for e in candidate.evidence if e.kind == "site" and e.site is not None and e.relation in EXPLAINING
             ]
             if sites:
                 essential = tuple(e.site for e in sites if e.zone == "essential" and e.site is not None)
-                found.append((candidate, tuple(e.site for e in sites if e.site is not None), essential))
+                places = tuple(e.site for e in sites if e.site is not None)
+                found.append(Explaining(candidate.muscle.id, candidate.side, candidate.probability, places, essential))
         return tuple(found)
     count = len(ranking.query.sites)
-    explained = order.report.explained()
-    if explained:
-        # They mostly lead the ranking: walking the order past the deepest of them (within a bound) is cheaper than
-        # counting each one's place.
-        deepest = max(bisect.bisect_left(order.scored, order.entry(mi, si)[:3]) for mi, si in explained)
-        order.walk_to(min(len(order) - 1, 2 * deepest + 16))
-    for (mi, si), (mask, strong) in explained.items():
-        found.append(
-            (
-                order.candidate(mi, si),
-                tuple(i for i in range(count) if mask >> i & 1),
-                tuple(i for i in range(count) if strong >> i & 1),
-            )
-        )
-    found.sort(key=lambda row: row[0].rank)
-    return tuple(found)
+    exp, top, total, sides = math.exp, order.top, order.total, order.report.sides
+    rows = []
+    for (mi, si), (mask, strong) in order.report.explained().items():
+        entry = order.entry(mi, si)
+        places = tuple(i for i in range(count) if mask >> i & 1)
+        essential = tuple(i for i in range(count) if strong >> i & 1)
+        # The probability as the candidate computes it (``_Order._candidate``), and its place by its sort key.
+        rows.append((entry[:3], Explaining(entry[1], sides[si], exp(-entry[0] - top) / total, places, essential)))
+    rows.sort(key=_FIRST)
+    return tuple(row for _, row in rows)
 
 
 def trigger_points_in(catalogue: Catalogue, region: str) -> frozenset[str]:
