@@ -111,7 +111,6 @@ def next_questions(ranking: Ranking, *, top: int = 8, limit: int = 5) -> tuple[N
     # them refer to): each P(yes) is estimated, and at most scored exactly, once.
     estimates: dict[tuple[float, ...], float | None] = {}
     worth: dict[tuple[float, ...], _Gain | None] = {}
-    entropies = _Entropies()
     scored = []
     for kind_order, questions in enumerate(_questions(ranking, leading)):
         estimated = []
@@ -121,7 +120,7 @@ def next_questions(ranking: Ranking, *, top: int = 8, limit: int = 5) -> tuple[N
             if estimate is _UNSCORED:
                 # A question every leading candidate would answer alike is worth nothing.
                 alike = p_yes.count(p_yes[0]) == len(p_yes)
-                estimate = estimates[p_yes] = None if alike else _estimate(prior, p_yes, entropies)
+                estimate = estimates[p_yes] = None if alike else _estimate(prior, p_yes)
             if estimate is not None:
                 estimated.append((estimate, question))
         for question in _contenders(estimated, prior, before, worth):
@@ -211,11 +210,14 @@ def _questions(ranking: Ranking, leading: Sequence[Candidate]) -> tuple[list[_Qu
     zoned: dict[str, frozenset[str]] = {}
     for f in facts:
         zoned.update(f.zoned)
-    regions: list[_Question] = []
-    for region in sorted(r for r, around in zoned.items() if r not in around_asked and asked.isdisjoint(around)):
-        place_side = side if regions_of[region].laterality == "paired" else None
-        hurts = place_probabilities(catalogue, region, place_side, muscles, weights=weights, mode=query.mode)
-        regions.append((region, place_side, tuple(hurts), None))
+    places = [
+        (region, side if regions_of[region].laterality == "paired" else None)
+        for region in sorted(r for r, around in zoned.items() if r not in around_asked and asked.isdisjoint(around))
+    ]
+    hurts = place_probabilities(catalogue, places, muscles, weights=weights, mode=query.mode)
+    regions: list[_Question] = [
+        (region, place_side, row, None) for (region, place_side), row in zip(places, hurts, strict=True)
+    ]
 
     listed, not_listed = weights.listed, weights.not_listed
     reported = {s for site in query.sites for s in site.sensations}
@@ -310,21 +312,27 @@ def _entropy(distribution: Sequence[float]) -> float:
     return -math.fsum([p * math.log2(p) for p in distribution if p > 0])
 
 
-def _estimate(prior: Sequence[float], p_yes: Sequence[float], entropies: _Entropies) -> float:
+def _estimate(prior: Sequence[float], p_yes: Sequence[float]) -> float:
     """The expected information gain of a question, in plain floating point: the mutual information between the
     candidates and the answer, H(answer) − Σ p·H(answer | candidate), which needs no distribution after the
     answer (the exact gain is :func:`_score`'s)."""
     yes: float = sum(map(mul, prior, p_yes))
-    given: float = sum(map(mul, prior, map(entropies.__getitem__, p_yes)))
+    given: float = sum(map(mul, prior, map(_ENTROPIES.__getitem__, p_yes)))
     return _binary_entropy(yes) - given
 
 
 class _Entropies(dict[float, float]):
-    """The binary entropy of each P(yes), worked out once: a few probabilities recur in every question."""
+    """The binary entropy of each P(yes), worked out once: the probabilities asked about are the model's few
+    numbers (zone, listed, tender), so the table stays small; it is emptied if it ever grows large."""
 
     def __missing__(self, p: float) -> float:
+        if len(self) >= 4096:
+            self.clear()
         found = self[p] = _binary_entropy(p)
         return found
+
+
+_ENTROPIES = _Entropies()
 
 
 def _binary_entropy(p: float) -> float:

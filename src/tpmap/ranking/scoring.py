@@ -223,35 +223,34 @@ def place_probability(
 
 def place_probabilities(
     catalogue: Catalogue,
-    region: str,
-    place_side: Side | None,
-    muscles: Iterable[tuple[str, Side | None]],
+    places: Iterable[tuple[str, Side | None]],
+    muscles: Sequence[tuple[str, Side | None]],
     *,
     weights: Weights = DEFAULT_WEIGHTS,
     mode: Mode = "active",
-) -> list[float]:
-    """:func:`place_probability` for several (muscle id, muscle side) pairs and one place, from one index table.
+) -> list[tuple[float, ...]]:
+    """:func:`place_probability` for several (muscle id, muscle side) pairs at each of several places (region id,
+    place side): one row per place, from the index tables.
 
     >>> import tpmap
-    >>> place_probabilities(tpmap.load_catalogue(), "anterior_shoulder", "right", [("infraspinatus", "right")])
-    [0.9]
+    >>> place_probabilities(tpmap.load_catalogue(), [("anterior_shoulder", "right")], [("infraspinatus", "right")])
+    [(0.9,)]
     """
     spillover = _spillover(weights, mode, None)
     tables = _tables(catalogue)
-    number, none = tables.number, weights.none
-    matches = tables.background(weights).matches
-    if place_side is None or not tables.paired[region]:  # one side case for every muscle
-        table = matches(region, spillover, _FREE, True)
-        found = [table.get(number[muscle]) for muscle, _ in muscles]
-    else:
-        by_side: dict[Side | None, dict[int, _Match]] = {}
-        found = []
-        for muscle, side in muscles:
-            sided = by_side.get(side)
-            if sided is None:
-                sided = by_side[side] = matches(region, spillover, _side_case(True, place_side, side), True)
-            found.append(sided.get(number[muscle]))
-    return [none if match is None else match.probability for match in found]
+    numbers = [tables.number[muscle] for muscle, _ in muscles]
+    none, paired = repeat(weights.none), tables.paired
+    probabilities = tables.background(weights).probabilities
+    rows = []
+    for region, place_side in places:
+        if place_side is None or not paired[region]:  # one side case for every muscle
+            rows.append(tuple(map(probabilities(region, spillover, _FREE).get, numbers, none)))
+        else:
+            tables_by_muscle = [
+                probabilities(region, spillover, _side_case(True, place_side, side)) for _, side in muscles
+            ]
+            rows.append(tuple(map(dict.get, tables_by_muscle, numbers, none)))
+    return rows
 
 
 def _notes(tables: _Tables, query: Query, count: int, flags: tuple[RedFlag, ...], more: int, sided: bool) -> list[str]:
@@ -1392,6 +1391,7 @@ class _Background:
         self._places: dict[tuple[str, float], tuple[float, float]] = {}
         self._listed: dict[tuple[str, str], float] = {}
         self._matches: dict[tuple[str, float, int, bool], dict[int, _Match]] = {}
+        self._probabilities: dict[tuple[str, float, int], dict[int, float]] = {}
         self._sites: dict[tuple[str, float, int], dict[int, tuple[float, _Match]]] = {}
         self._absent: dict[tuple[str, float, int], dict[int, tuple[float, _Match]]] = {}
         self._ratios: dict[tuple[bool, str, float, int], dict[int, float]] = {}
@@ -1451,6 +1451,16 @@ class _Background:
                 mi: _best_match(tables, ids[mi], side, region, place_side, weights, spillover, coverage=coverage)
                 for mi in tables.postings[region]
             }
+        return cached
+
+    def probabilities(self, region: str, spillover: float, case: int) -> dict[int, float]:
+        """P(pain at ``region`` | muscle) of every muscle the region's postings hold (:meth:`matches` with
+        coverage, the probabilities alone), kept."""
+        key = (region, spillover, case)
+        cached = self._probabilities.get(key)
+        if cached is None:
+            found = self.matches(region, spillover, case, True)
+            cached = self._probabilities[key] = {mi: match.probability for mi, match in found.items()}
         return cached
 
     def site_table(self, region: str, spillover: float, case: int) -> dict[int, tuple[float, _Match]]:
