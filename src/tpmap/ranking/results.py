@@ -379,16 +379,7 @@ class Ranking(Sequence[Candidate]):
     """How many more red flags fit the report than :attr:`red_flags` shows (0 when all are shown)."""
 
     # A ranking made by the scorer holds its order lazily (``_order``): candidates are made as they are reached,
-    # and ``candidates`` (every one of them) only when asked for.
-
-    if not TYPE_CHECKING:
-
-        def __getattr__(self, name: str) -> Any:
-            order = self.__dict__.get("_order") if name == "candidates" else None
-            if order is None:
-                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-            value = self.__dict__["candidates"] = order.resolve()
-            return value
+    # and ``candidates`` (every one of them) only when asked for (see ``_EveryCandidate``).
 
     def _sequence(self) -> Sequence[Candidate]:
         return self.__dict__.get("_order") or self.candidates
@@ -462,3 +453,27 @@ class Ranking(Sequence[Candidate]):
         from .report import ranking_report  # noqa: PLC0415
 
         return ranking_report(self, limit=limit)
+
+
+class _EveryCandidate:
+    """``Ranking.candidates``: the value given, or (for a ranking made by the scorer) every candidate, made from its
+    order on first access. A data descriptor rather than ``__getattr__``, which would slow every attribute read of
+    a ranking; the frozen dataclass still refuses assignment."""
+
+    def __get__(self, instance: Ranking | None, owner: type[Ranking]) -> tuple[Candidate, ...]:
+        if instance is None:
+            raise AttributeError("candidates")  # a field without a default
+        found = instance.__dict__
+        value = found.get("candidates")
+        if value is None:
+            order = found.get("_order")
+            if order is None:
+                raise AttributeError(f"{type(instance).__name__!r} object has no attribute 'candidates'")
+            value = found["candidates"] = order.resolve()
+        return value  # type: ignore[no-any-return]
+
+    def __set__(self, instance: Ranking, value: tuple[Candidate, ...]) -> None:
+        instance.__dict__["candidates"] = value
+
+
+setattr(Ranking, "candidates", _EveryCandidate())  # noqa: B010 - after the dataclass has made its __init__

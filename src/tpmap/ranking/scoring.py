@@ -165,7 +165,7 @@ def ranking_from_parts(catalogue: Catalogue, weights: Weights, parts: RankingPar
     """The ranking :func:`ranking_parts` took apart, in ``catalogue`` (the one it was scored in, or a copy of it)
     under the same ``weights``: equal to it, candidates and evidence made again when read."""
     query, notes, flags, more, numbers = parts
-    return _ranking(_Order(_tables(catalogue), query, weights, numbers), notes, flags, more)
+    return _ranking(_UnplacedOrder(_tables(catalogue), query, weights, numbers), notes, flags, more)
 
 
 def _check_ids(catalogue: Catalogue, query: Query) -> None:
@@ -959,23 +959,7 @@ class _Order(Sequence[Candidate]):
     def __init__(self, tables: _Tables, query: Query, weights: Weights, numbers: tuple[Any, ...] | None = None) -> None:
         self.tables, self.query, self.weights = tables, query, weights
         self._lock = threading.Lock()
-        if numbers is None:
-            self._place(None)
-        else:  # scored before: placed again when first read (a batch's rankings may never all be read)
-            self.width = len(query.sides()) or 1
-            self._numbers: tuple[Any, ...] | None = numbers
-
-    if not TYPE_CHECKING:
-
-        def __getattr__(self, name: str) -> Any:
-            """An attribute of a ranking made again from its numbers, before it was first read: placed now."""
-            if name.startswith("__") or "_numbers" not in self.__dict__:
-                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-            with self._lock:
-                numbers = self.__dict__.pop("_numbers", None)
-                if numbers is not None:
-                    self._place(numbers)
-            return object.__getattribute__(self, name)
+        self._place(numbers)
 
     def _place(self, numbers: tuple[Any, ...] | None) -> None:
         """Score the reached candidates (or take them from ``numbers``, see :meth:`numbers`) and ready the walk."""
@@ -1067,7 +1051,7 @@ class _Order(Sequence[Candidate]):
         """The scored candidates' numbers (minus the score; muscle number × width + side index) and the two
         numbers behind the probabilities: what makes this order again without scoring (``ranking_from_parts``)."""
         pending: tuple[Any, ...] | None = self.__dict__.get("_numbers")
-        if pending is not None:  # made again from these numbers and not read since
+        if pending is not None:  # made again from these numbers and not read since (an _UnplacedOrder)
             return pending
         scored, width = self.scored, self.width
         negs = array("d", [entry[0] for entry in scored])
@@ -1096,7 +1080,14 @@ class _Order(Sequence[Candidate]):
         ids, reached, labels = self.tables.ids, self.reached, self.labels
         size = len(run.groups)
         group = 0
+        contains = reached.__contains__
         while group < size:
+            if all(map(contains, run.members[group])):
+                # Every member placed already, among the reached muscles: nothing to yield, no score to work out.
+                # (Scores never fall then rise along the groups, so a group of equal score after it still
+                # starts its own run here, and one before it has taken it into its own.)
+                group += 1
+                continue
             neg = self._neg(tail, group)
             end = group + 1
             while end < size and self._neg(tail, end) == neg:
@@ -1308,6 +1299,32 @@ class _Order(Sequence[Candidate]):
 
 
 _FIRST = itemgetter(0)
+
+
+class _UnplacedOrder(_Order):
+    """An order made again from its numbers (a ranking sent back by a worker, or unpickled), placed when first
+    read: a batch's rankings may never all be read. Placing turns it into an :class:`_Order`, whose attributes are
+    then read the ordinary (fast) way."""
+
+    def __init__(self, tables: _Tables, query: Query, weights: Weights, numbers: tuple[Any, ...]) -> None:
+        self.tables, self.query, self.weights = tables, query, weights
+        self._lock = threading.Lock()
+        self.width = len(query.sides()) or 1
+        self._numbers = numbers
+
+    if not TYPE_CHECKING:
+
+        def __getattr__(self, name: str) -> Any:
+            """Any attribute of the placed order: placed now."""
+            if name.startswith("__"):
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            with self._lock:
+                if type(self) is _UnplacedOrder:  # (another thread may have placed it meanwhile)
+                    self._place(self.__dict__.pop("_numbers"))
+                    self.__class__ = _Order
+            return getattr(self, name)
+
+
 _PLACE, _LISTED, _SPOT = 0, 1, 2
 """The kinds of entry in a report's evidence plan (see ``_Report._make_plan``)."""
 _PlaceEntry = tuple[int, list[dict[int, Evidence]], Evidence, list[dict[int, tuple[float, _Match]]]]
