@@ -772,9 +772,10 @@ class _Report:
             hits = []
         # A row holds minus each finding's contribution, then minus the muscle's prior: its exactly rounded sum
         # is minus the score (rounding to nearest is symmetric), which is what the order sorts by.
-        blank = [-value for value in defaults]
-        blank.append(0.0)
-        minus_priors = self.prior.minus_values
+        if hits:  # rows to make (not a ranking made again from its numbers, nor a report of one finding)
+            blank = [-value for value in defaults]
+            blank.append(0.0)
+            minus_priors = self.prior.minus_values
         if count == 1 and codes is None:  # one row per muscle, itself the value: no loop over sides
             single: dict[int, list[float]] = {}
             for position, _, values in hits:
@@ -823,27 +824,27 @@ class _Report:
     # -------------------------------------------------------------------------------- evidence, when asked
 
     def evidence_of(self, candidate: Candidate) -> tuple[Evidence, ...]:
-        """A candidate's evidence: the candidate names its muscle and side, so it need not carry their numbers."""
-        return self.evidence(self.tables.number[candidate.muscle.id], self.sides.index(candidate.side))
-
-    def evidence(self, mi: int, si: int) -> tuple[Evidence, ...]:
-        """The candidate's evidence items, in the report's order, built from the same numbers as its score."""
-        side = self.sides[si]
+        """The candidate's evidence items, in the report's order, built from the same numbers as its score (the
+        candidate names its muscle and side, so it need not carry their numbers)."""
+        side = candidate.side
+        mi, si = self.tables.number[candidate.muscle.id], self.sides.index(side)
         items: list[Evidence] = []
+        append = items.append
         for entry in self._plan or self._make_plan():
             code = entry[0]
-            if code == _PLACE:  # a reached muscle's item is made once per place and kept (see ``place_entry``)
+            if code == _PLACE:  # a muscle's item is made once per place and kept (see ``place_entry``)
                 made = entry[1][si]
                 item = made.get(mi)
                 if item is None:
                     found = entry[3][si].get(mi)
-                    item = entry[2] if found is None else _reached_item(entry[2], found, made, mi)
-                items.append(item)
+                    # A muscle the place does not reach keeps the shared item, found at once the next time.
+                    item = made.setdefault(mi, entry[2]) if found is None else _reached_item(entry[2], found, made, mi)
+                append(item)
             elif code == _LISTED:
-                items.append(entry[2] if mi in entry[1] else entry[3])
+                append(entry[2] if mi in entry[1] else entry[3])
             else:  # a spot pressed: a trigger point there, on the same side
                 here = (entry[4] is None or side is None or entry[4] == side) and mi in entry[1]
-                items.append(entry[2] if here else entry[3])
+                append(entry[2] if here else entry[3])
         prior = self.prior.by_number[mi]
         if prior is not None:  # once per report, after the findings: how often the muscle is the source
             items.append(prior)
@@ -1184,13 +1185,13 @@ class _Order(Sequence[Candidate]):
                 stop = min(count, at + index + 1 - size)
                 if heads:
                     stop = bisect.bisect_left(scored, min(head[0] for head in heads), at, stop)
-                for placed in scored[at:stop]:
-                    neg = placed[0]
+                chunk = scored[at:stop]
+                positions.update(zip(map(_NUMBERS, chunk), range(size, size + len(chunk)), strict=True))
+                for neg in map(_FIRST, chunk):
                     shared.append(shared[-1] if neg == last else size)
                     last = neg
-                    positions[placed[3], placed[4]] = size
                     size += 1
-                merged += scored[at:stop]
+                merged += chunk
                 at = stop
                 if size > index:
                     break
@@ -1299,6 +1300,8 @@ class _Order(Sequence[Candidate]):
 
 
 _FIRST = itemgetter(0)
+_NUMBERS = itemgetter(3, 4)
+"""An order entry's muscle number and side index."""
 
 
 class _UnplacedOrder(_Order):
@@ -1430,7 +1433,7 @@ class _Background:
     ) -> _PlaceEntry:
         """A reported place's entry in an evidence plan (``site``: painful, else absent; see
         ``_Report._make_plan``): the item of a muscle it does not reach (contributing ``default``) and, per
-        candidate side, the items of the muscles it reaches (made on first need, see ``_Report.evidence``) with
+        candidate side, the item of each muscle asked about (made on first need, see ``_Report.evidence_of``) with
         the table they are made from. Each item depends on nothing else (the place's words come from its region
         and side), and items are immutable, so every ranking that reports this place shares them; kept for up to
         :data:`_KEPT_ITEMS` places."""
