@@ -192,26 +192,30 @@ def test_studies_of_an_unnamed_condition_change_nothing(tmp_path: Path) -> None:
     assert plain == {c.muscle.id: c.score for c in tpmap.rank(guides_only, "lateral_elbow")}
 
 
+ARM_GUIDE = (
+    "pain_guides:\n  - id: arm_guide\n    region: arm\n    muscles: [{muscle: alpha}, {muscle: beta%s}]\n"
+    "    sources: [{source: hand_made}]\n"
+)
+"""A guide listing alpha, then beta (``%s``: more of beta's entry)."""
+PAIR_GROUP = "groups:\n  - {id: pair, name: The pair, members: [alpha, beta], sources: [{source: hand_made}]}\n"
+
+
+def fitted(tmp_path: Path, text: str) -> tuple[list[tuple[tuple[str, ...], ...]], dict[str, float]]:
+    """The blocks of each guide of ``text`` overlaid on the tiny catalogue, and the worths fitted from them."""
+    cat = overlay(tmp_path, text)
+    lists = _guide_lists(_tables(cat), tpmap.Weights(), list(cat.pain_guides.values()))
+    return [guide.blocks for guide in lists], _fit_guides(lists, cat.muscles, tpmap.Weights().prior_pseudo_count)
+
+
 def test_group_members_listed_together_are_chosen_together(tmp_path: Path) -> None:
     # alpha and beta cover the arm alike. Listed one after the other they are ordered; as members of one
     # catalogue group listed together they are chosen at one stage, each as if alone (Breslow's ties).
-    guide = (
-        "pain_guides:\n  - id: arm_guide\n    region: arm\n    muscles: [{muscle: alpha}, {muscle: beta}]\n"
-        "    sources: [{source: hand_made}]\n"
-    )
-    group = "groups:\n  - {id: pair, name: The pair, members: [alpha, beta], sources: [{source: hand_made}]}\n"
     k = tpmap.Weights().prior_pseudo_count
-
-    def worths(text: str) -> dict[str, float]:
-        cat = overlay(tmp_path, text)
-        lists = _guide_lists(_tables(cat), tpmap.Weights(), list(cat.pain_guides.values()))
-        return _fit_guides(lists, cat.muscles, k)
-
-    ordered, grouped = worths(guide), worths(guide + group)
+    (_, ordered), (_, grouped) = fitted(tmp_path, ARM_GUIDE % ""), fitted(tmp_path, ARM_GUIDE % "" + PAIR_GROUP)
     assert ordered["alpha"] > ordered["beta"] > ordered["gamma"]
     assert grouped["alpha"] == pytest.approx(grouped["beta"], rel=1e-9)
     assert ordered["alpha"] > grouped["alpha"] > ordered["beta"]
-    cat = overlay(tmp_path, guide + group)
+    cat = overlay(tmp_path, ARM_GUIDE % "" + PAIR_GROUP)
     arm = {m: place_probability(cat, m, None, "arm", None) for m in cat.muscles}
     left = sum(arm[m] * grouped[m] for m in arm)
     assert grouped["alpha"] == pytest.approx((k + 1) / (k + 2 * arm["alpha"] / left), rel=1e-9)
@@ -220,21 +224,9 @@ def test_group_members_listed_together_are_chosen_together(tmp_path: Path) -> No
 def test_muscles_listed_with_the_previous_one_are_chosen_together(tmp_path: Path) -> None:
     # The reference does not order alpha and beta ("alpha and beta are the most common"): marked with_previous,
     # they are chosen at one stage, as members of a group listed together are, with no group in the catalogue.
-    guide = (
-        "pain_guides:\n  - id: arm_guide\n    region: arm\n    muscles: [{muscle: alpha}, {muscle: beta%s}]\n"
-        "    sources: [{source: hand_made}]\n"
-    )
-    group = "groups:\n  - {id: pair, name: The pair, members: [alpha, beta], sources: [{source: hand_made}]}\n"
-    k = tpmap.Weights().prior_pseudo_count
-
-    def fitted(text: str) -> tuple[list[tuple[tuple[str, ...], ...]], dict[str, float]]:
-        cat = overlay(tmp_path, text)
-        lists = _guide_lists(_tables(cat), tpmap.Weights(), list(cat.pain_guides.values()))
-        return [guide.blocks for guide in lists], _fit_guides(lists, cat.muscles, k)
-
-    (ordered_blocks, ordered) = fitted(guide % "")
-    (tied_blocks, tied) = fitted(guide % ", with_previous: true")
-    (_, grouped) = fitted(guide % "" + group)
+    ordered_blocks, ordered = fitted(tmp_path, ARM_GUIDE % "")
+    tied_blocks, tied = fitted(tmp_path, ARM_GUIDE % ", with_previous: true")
+    _, grouped = fitted(tmp_path, ARM_GUIDE % "" + PAIR_GROUP)
     assert ordered_blocks == [(("alpha",), ("beta",))] and tied_blocks == [(("alpha", "beta"),)]
     assert ordered["alpha"] > ordered["beta"]
     assert tied == pytest.approx(grouped, rel=1e-12)  # the same fit as a group named by the reference
