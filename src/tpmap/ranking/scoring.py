@@ -239,17 +239,17 @@ def place_probabilities(
     spillover = _spillover(weights, mode, None)
     tables = _tables(catalogue)
     numbers = [tables.number[muscle] for muscle, _ in muscles]
-    none, paired = repeat(weights.none), tables.paired
+    unreached, paired = repeat(weights.none), tables.paired  # the probability of a muscle the place does not reach
     probabilities = tables.background(weights).probabilities
     rows = []
     for region, place_side in places:
         if place_side is None or not paired[region]:  # one side case for every muscle
-            rows.append(tuple(map(probabilities(region, spillover, _FREE).get, numbers, none)))
+            rows.append(tuple(map(probabilities(region, spillover, _FREE).get, numbers, unreached)))
         else:
             tables_by_muscle = [
                 probabilities(region, spillover, _side_case(True, place_side, side)) for _, side in muscles
             ]
-            rows.append(tuple(map(dict.get, tables_by_muscle, numbers, none)))
+            rows.append(tuple(map(dict.get, tables_by_muscle, numbers, unreached)))
     return rows
 
 
