@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import pickle
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -197,13 +197,18 @@ def test_a_ranking_travels_with_its_order_and_numbers(catalogue: tpmap.Catalogue
 
 @pytest.mark.parametrize("which", ["tiny", "catalogue"])
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.data(), seed=st.integers(0, 2**32 - 1))
+@given(data=st.data(), seed=st.integers(0, 2**32 - 1), ahead=st.integers(0, 12))
 def test_a_ranking_made_again_from_its_numbers_is_not_scored_again(
-    request: pytest.FixtureRequest, which: str, data: st.DataObject, seed: int, monkeypatch: pytest.MonkeyPatch
+    request: pytest.FixtureRequest,
+    which: str,
+    data: st.DataObject,
+    seed: int,
+    ahead: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     catalogue: tpmap.Catalogue = request.getfixturevalue(which)
     query = data.draw(reports(catalogue))
-    parts = scoring.ranking_parts(tpmap.score_query(catalogue, query))
+    parts = scoring.ranking_parts(tpmap.score_query(catalogue, query), ahead)
     assert parts is not None
 
     def shuffled(size: int) -> list[int]:
@@ -231,6 +236,33 @@ def test_a_ranking_made_again_is_placed_when_first_read(catalogue: tpmap.Catalog
         firsts = list(pool.map(lambda _: again[0], range(8)))
     assert "_numbers" not in order.__dict__ and all(first is firsts[0] for first in firsts)
     assert again == ranking and again[0].evidence == ranking[0].evidence
+
+
+def test_the_candidates_placed_before_a_ranking_is_sent_are_read_without_placing_it(
+    catalogue: tpmap.Catalogue,
+) -> None:
+    ranking = tpmap.rank(catalogue, "temple", "jaw", absent=["forehead"])
+    parts = scoring.ranking_parts(ranking, 4)
+    assert parts is not None
+    again = scoring.ranking_from_parts(catalogue, tpmap.Weights(), pickle.loads(pickle.dumps(parts)))
+    order = again.__dict__["_order"]
+
+    def seen(candidates: Sequence[tpmap.Candidate]) -> list[tuple[object, ...]]:  # all but the evidence
+        return [(c.muscle.id, c.side, c.score, c.probability, c.rank, c.shared_rank) for c in candidates]
+
+    first = again[0]
+    assert seen(again[:4]) == seen(ranking[:4]) and seen([again[3]]) == seen([ranking[3]])
+    assert again[-len(again)] is first
+    assert again[4:2] == () and "_numbers" in order.__dict__  # none of it placed the order
+    assert first.evidence == ranking[0].evidence  # its evidence needs the order: placed now
+    assert "_numbers" not in order.__dict__ and again[0] is first and again[4] == ranking[4]
+    assert again == ranking
+
+    read = tpmap.rank(catalogue, "temple", "jaw", absent=["forehead"])
+    shown = read[:6]
+    copied = pickle.loads(pickle.dumps(read))  # a ranking travels with the candidates placed so far
+    assert seen(copied[:6]) == seen(shown) and "_numbers" in copied.__dict__["_order"].__dict__
+    assert copied[6] == read[6] and "_numbers" not in copied.__dict__["_order"].__dict__
 
 
 # ------------------------------------------------------------------------------------------ the analyses

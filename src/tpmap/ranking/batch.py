@@ -44,6 +44,9 @@ _CHUNK = 64
 """Reports sent to a worker at a time: large enough that sending costs little next to ranking."""
 _AHEAD = 4
 """Chunks in flight per worker, so no worker waits while the reports are read and the results written."""
+_PLACED = 10
+"""Candidates a worker places before sending a ranking back: reading them (as the CLI shows ten) costs this
+process no placing of its own."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -292,5 +295,5 @@ def _rank_chunk(chunk: Sequence[tuple[int, object]]) -> list[Any]:
     ranker = _WORKER["ranker"]
     done = [ranker(index, report) for index, report in chunk]
     if ranker.finish is None:
-        return [result if isinstance(result, FailedReport) else ranking_parts(result) for result in done]
+        return [result if isinstance(result, FailedReport) else ranking_parts(result, _PLACED) for result in done]
     return done

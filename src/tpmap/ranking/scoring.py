@@ -149,16 +149,19 @@ RankingParts = tuple[Query, tuple[str, ...], tuple[RedFlag, ...], int, tuple[Any
 back, and its order's numbers (see :func:`ranking_parts`)."""
 
 
-def ranking_parts(ranking: Ranking) -> RankingParts | None:
+def ranking_parts(ranking: Ranking, ahead: int = 0) -> RankingParts | None:
     """A ranking made by :func:`score_query` as plain data, without its catalogue and weights: its scored order and
     numbers, so that :func:`ranking_from_parts` makes the same ranking without scoring it again (a ranking sent
     between processes). None for a ranking built by hand.
+
+    The candidates placed so far go with it, at least the first ``ahead``: the ranking made again reads them
+    without placing its order (a batch's reader reads the first few candidates of each ranking).
     """
     order = ranking.__dict__.get("_order")
     if not isinstance(order, _Order):
         return None
     found = ranking.__dict__
-    return (order.query, found["notes"], found["red_flags"], found["red_flags_held_back"], order.numbers())
+    return (order.query, found["notes"], found["red_flags"], found["red_flags_held_back"], order.numbers(ahead))
 
 
 def ranking_from_parts(catalogue: Catalogue, weights: Weights, parts: RankingParts) -> Ranking:
@@ -960,6 +963,7 @@ class _Order(Sequence[Candidate]):
     def __init__(self, tables: _Tables, query: Query, weights: Weights, numbers: tuple[Any, ...] | None = None) -> None:
         self.tables, self.query, self.weights = tables, query, weights
         self._lock = threading.Lock()
+        self._made: dict[int, Candidate] = {}
         self._place(numbers)
 
     def _place(self, numbers: tuple[Any, ...] | None) -> None:
@@ -967,7 +971,7 @@ class _Order(Sequence[Candidate]):
         tables, query, weights = self.tables, self.query, self.weights
         ids = tables.ids
         if numbers is not None:  # scored before (see ``numbers``): placed again as they were
-            negs, codes, top, total = numbers
+            negs, codes, top, total = numbers[:4]
         report = self.report = _Report(tables, query, weights, None if numbers is None else codes)
         width = self.width = len(report.sides)
         labels = self.labels = [side or "" for side in report.sides]
@@ -1022,7 +1026,6 @@ class _Order(Sequence[Candidate]):
         """The next reached candidate to place."""
         self._heads: list[list[Any]] | None = None
         """Each tail's next candidate and the rest of it, once the walk has begun."""
-        self._made: dict[int, Candidate] = {}
 
     @staticmethod
     def _score(report: _Report, labels: Sequence[str]) -> list[tuple[float, str, str, int, int]]:
@@ -1048,16 +1051,28 @@ class _Order(Sequence[Candidate]):
         scored.sort(key=_FIRST)
         return scored
 
-    def numbers(self) -> tuple[Any, ...]:
-        """The scored candidates' numbers (minus the score; muscle number × width + side index) and the two
-        numbers behind the probabilities: what makes this order again without scoring (``ranking_from_parts``)."""
+    def numbers(self, ahead: int = 0) -> tuple[Any, ...]:
+        """The scored candidates' numbers (minus the score; muscle number × width + side index), the two numbers
+        behind the probabilities, and the candidates placed so far, at least the first ``ahead`` (their numbers and
+        shared places): what makes this order again without scoring (``ranking_from_parts``)."""
         pending: tuple[Any, ...] | None = self.__dict__.get("_numbers")
-        if pending is not None:  # made again from these numbers and not read since (an _UnplacedOrder)
-            return pending
-        scored, width = self.scored, self.width
-        negs = array("d", [entry[0] for entry in scored])
+        if pending is not None and len(pending[4][1]) >= min(ahead, len(self)):
+            return pending  # made again from these numbers and not placed since (an _UnplacedOrder)
+        if ahead:
+            self.walk_to(min(ahead, len(self)) - 1)
+        scored, merged, width = self.scored, self._merged, self.width
+        negs = array("d", map(_FIRST, scored))
         codes = array("l", [entry[3] * width + entry[4] for entry in scored])
-        return negs, codes, self.top, self.total
+        placed = (
+            array("d", map(_FIRST, merged)),
+            array("l", [entry[3] * width + entry[4] for entry in merged]),
+            array("l", self._shared),
+        )
+        return negs, codes, self.top, self.total, placed
+
+    def evidence_of(self, candidate: Candidate) -> tuple[Evidence, ...]:
+        """The candidate's evidence (see ``_Report.evidence_of``): for a candidate made before its order was placed."""
+        return self.report.evidence_of(candidate)
 
     def remake(self, ranking: Ranking) -> tuple[Callable[..., Ranking], tuple[Any, ...]]:
         parts = ranking_parts(ranking)
@@ -1306,14 +1321,64 @@ _NUMBERS = itemgetter(3, 4)
 
 class _UnplacedOrder(_Order):
     """An order made again from its numbers (a ranking sent back by a worker, or unpickled), placed when first
-    read: a batch's rankings may never all be read. Placing turns it into an :class:`_Order`, whose attributes are
-    then read the ordinary (fast) way."""
+    read beyond the candidates placed before it was sent: a batch's rankings may never all be read, and are mostly
+    read from the top. Placing turns it into an :class:`_Order`, whose attributes are then read the ordinary
+    (fast) way."""
 
     def __init__(self, tables: _Tables, query: Query, weights: Weights, numbers: tuple[Any, ...]) -> None:
         self.tables, self.query, self.weights = tables, query, weights
         self._lock = threading.Lock()
+        self._made = {}
         self.width = len(query.sides()) or 1
         self._numbers = numbers
+
+    @overload
+    def __getitem__(self, index: int) -> Candidate: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Candidate]: ...
+    def __getitem__(self, index: int | slice) -> Candidate | Sequence[Candidate]:
+        """A candidate placed before the order was sent is made from its numbers; any other, once placed."""
+        numbers = self.__dict__.get("_numbers")
+        if numbers is not None:
+            count, size = len(numbers[4][1]), len(self)
+            if isinstance(index, slice):
+                start, stop, step = index.indices(size)
+                if stop <= count or start >= stop:
+                    return tuple([self[i] for i in range(start, stop, step)])
+            elif -size <= index < count - size or 0 <= index < count:
+                index %= size
+                return self._made.get(index) or self._sent(index, numbers)
+        self._placed()
+        return self[index]
+
+    def _sent(self, index: int, numbers: tuple[Any, ...]) -> Candidate:
+        """The candidate at ``index`` among those placed before the order was sent."""
+        negs, codes, shared = numbers[4]
+        mi, si = divmod(codes[index], self.width)
+        sides = self.query.sides() or (None,)
+        candidate: Candidate = _new(Candidate)
+        _set(
+            candidate,
+            "__dict__",
+            {
+                "muscle": self.tables.muscles[mi],
+                "side": sides[si],
+                "score": 0.0 - negs[index],
+                "probability": math.exp(-negs[index] - numbers[2]) / numbers[3],
+                "rank": index + 1,
+                "catalogue": self.tables.catalogue,
+                "red_flags": self.tables.red_flags[self.tables.ids[mi]],
+                "shared_rank": shared[index] + 1,
+                "_evidence_of": self,  # its evidence once the order is placed (see ``_Order.evidence_of``)
+            },
+        )
+        return self._made.setdefault(index, candidate)
+
+    def _placed(self) -> None:
+        with self._lock:
+            if type(self) is _UnplacedOrder:  # (another thread may have placed it meanwhile)
+                self._place(self.__dict__.pop("_numbers"))
+                _set(self, "__class__", _Order)  # from now on an ordinary order
 
     if not TYPE_CHECKING:
 
@@ -1321,10 +1386,7 @@ class _UnplacedOrder(_Order):
             """Any attribute of the placed order: placed now."""
             if name.startswith("__"):
                 raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-            with self._lock:
-                if type(self) is _UnplacedOrder:  # (another thread may have placed it meanwhile)
-                    self._place(self.__dict__.pop("_numbers"))
-                    self.__class__ = _Order
+            self._placed()
             return getattr(self, name)
 
 
