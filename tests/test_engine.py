@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 import oracle_scoring as oracle
 import tpmap
-from tpmap.catalogue.records import SENSATIONS
+from tpmap.catalogue.records import SENSATIONS, Side
 from tpmap.ranking import scoring
 from tpmap.ranking.query import Spot
 
@@ -113,6 +113,10 @@ def test_candidates_reached_in_any_order_are_the_same(
     for candidate in expected.candidates:  # counted places, before anything is walked
         assert scoring.rank_of(ranking, candidate.muscle, candidate.side) == candidate.rank
     assert_same(ranking, expected, shuffled)
+    partly = tpmap.score_query(catalogue, query)
+    partly[: data.draw(st.integers(0, len(partly)))]  # walked part of the way: places known or counted
+    for candidate in expected.candidates:
+        assert scoring.rank_of(partly, candidate.muscle, candidate.side) == candidate.rank
 
 
 WEIGHTS = (
@@ -236,6 +240,22 @@ def test_a_ranking_made_again_is_placed_when_first_read(catalogue: tpmap.Catalog
         firsts = list(pool.map(lambda _: again[0], range(8)))
     assert "_numbers" not in order.__dict__ and all(first is firsts[0] for first in firsts)
     assert again == ranking and again[0].evidence == ranking[0].evidence
+
+
+@pytest.mark.parametrize("side", ["right", None])
+def test_a_place_reported_alone_is_scored_once_and_its_order_shared(
+    catalogue: tpmap.Catalogue, side: Side | None
+) -> None:
+    first = tpmap.rank(catalogue, "outside of the elbow", side=side)
+    assert [c.rank for c in first] == list(range(1, len(first) + 1))  # read through, and analysed
+    first.cover(), first.satellites(), first.next_questions()
+    again = tpmap.rank(catalogue, "outside of the elbow", side=side)
+    assert again.__dict__["_order"].scored is first.__dict__["_order"].scored  # not scored again
+    expected = oracle.oracle_rank(catalogue, again.query)
+    assert_same(again, expected, lambda size: list(range(size - 1, -1, -1)))
+    assert_same(first, expected, lambda size: list(range(size)))
+    other = tpmap.rank(catalogue, "outside of the elbow", side="left" if side else "right")  # another side case
+    assert_same(other, oracle.oracle_rank(catalogue, other.query), lambda size: list(range(size)))
 
 
 def test_the_candidates_placed_before_a_ranking_is_sent_are_read_without_placing_it(

@@ -25,7 +25,7 @@ import weakref
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Protocol, TypedDict, TypeVar, Unpack
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Protocol, TypedDict, TypeVar, Unpack, cast
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -154,8 +154,11 @@ class Query(_Record):
 
     def sides(self) -> tuple[Side, ...]:
         """The sides the report names, sorted; empty if it names none."""
-        named = {s.side for s in self.sites if s.side} | {a.side for a in self.absent if a.side}
-        return tuple(sorted(named))
+        named: set[Side | None] = {s.side for s in self.sites}
+        if self.absent:
+            named.update([a.side for a in self.absent])
+        named.discard(None)
+        return tuple(sorted(cast(set[Side], named)))
 
 
 def build_query(catalogue: Catalogue, *sites: str | Site, **report: Unpack[ReportFields]) -> Query:

@@ -337,9 +337,9 @@ class Candidate:
 
 class _BuiltOnFirstUse:
     """``Candidate.evidence``: the value given, or (for a candidate made by the scorer) the evidence built on first
-    access by the scorer's report kept under ``_evidence_of``, since a ranking of every muscle does not need every
-    explanation. A data descriptor, so that reading it costs no failed look-up; the frozen dataclass still refuses
-    assignment."""
+    access by the scorer's report, kept under ``_evidence_of`` with the candidate's muscle and side numbers, since a
+    ranking of every muscle does not need every explanation. A data descriptor, so that reading it costs no failed
+    look-up; the frozen dataclass still refuses assignment."""
 
     def __get__(self, instance: Candidate | None, owner: type[Candidate]) -> tuple[Evidence, ...]:
         if instance is None:
@@ -347,7 +347,8 @@ class _BuiltOnFirstUse:
         found = instance.__dict__
         value = found.get("evidence")
         if value is None:  # (two threads may both build it: the same items)
-            value = found["evidence"] = found["_evidence_of"].evidence_of(instance)
+            source, muscle, side = found["_evidence_of"]
+            value = found["evidence"] = source.evidence_of(muscle, side)
         return value  # type: ignore[no-any-return]
 
     def __set__(self, instance: Candidate, value: tuple[Evidence, ...]) -> None:

@@ -176,6 +176,18 @@ def _check_ids(catalogue: Catalogue, query: Query) -> None:
 
     (:func:`~tpmap.build_query` only ever builds such queries; this guards queries built from records.)
     """
+    regions = catalogue.regions
+    places_only = not (query.absent or query.tender or query.not_tender) and not (
+        query.conditions or query.ruled_out or query.movements or query.aggravators
+    )
+    if not (places_only and all([site.region in regions for site in query.sites])):  # (the common report, at once)
+        _check_each_id(catalogue, query)
+    if not (query.sites or query.conditions or query.movements or query.aggravators or query.tender):
+        raise QueryError("the report is empty: give at least one painful place, condition, movement or aggravator")
+
+
+def _check_each_id(catalogue: Catalogue, query: Query) -> None:
+    """The first id of ``query`` that ``catalogue`` does not know, as an error naming its field and close matches."""
     places = (
         ("sites", [s.region for s in query.sites]),
         ("absent", [a.region for a in query.absent]),
@@ -196,8 +208,6 @@ def _check_ids(catalogue: Catalogue, query: Query) -> None:
         for ident in idents:
             if ident not in table:
                 raise UnknownNameError(f"{kind} id in Query.{field}", ident, close_matches(ident, table))
-    if not (query.sites or query.conditions or query.movements or query.aggravators or query.tender):
-        raise QueryError("the report is empty: give at least one painful place, condition, movement or aggravator")
 
 
 def place_probability(
@@ -700,6 +710,7 @@ class _Report:
             if scoring and count == 1:  # one side case
                 case = _side_case(tables.paired[region], site.side, one_side)
                 hits.append((position, -1, bg.ratios(True, region, spill, case)))
+                place = (region, spill, case)
             elif scoring:
                 paired = tables.paired[region]
                 cases = [_side_case(paired, site.side, side) for side in self.sides]
@@ -767,12 +778,17 @@ class _Report:
         self.alone: Mapping[int, float] | None = None
         """For a report of one finding on one side (often: one place clicked), its contributions by muscle, which
         are then the rows (see ``_Order``)."""
+        self.alone_place: tuple[str, float, int, Side | None] | None = None
+        """For a report of one painful place alone: the place (region, spillover, side case) and the side, which
+        are all its order depends on under one prior (see ``_PriorOrder.placed``)."""
         rows: dict[int, list[list[float]]] = {}
         if codes is not None:
             rows = dict.fromkeys(codes if count == 1 else [code // count for code in codes])  # type: ignore[assignment]
         elif len(defaults) == 1 and count == 1 and len(hits) == 1:
             self.alone = hits[0][2]
             hits = []
+            if query.sites:
+                self.alone_place = (*place, self.sides[0])
         # A row holds minus each finding's contribution, then minus the muscle's prior: its exactly rounded sum
         # is minus the score (rounding to nearest is symmetric), which is what the order sorts by.
         if hits:  # rows to make (not a ranking made again from its numbers, nor a report of one finding)
@@ -826,11 +842,10 @@ class _Report:
 
     # -------------------------------------------------------------------------------- evidence, when asked
 
-    def evidence_of(self, candidate: Candidate) -> tuple[Evidence, ...]:
-        """The candidate's evidence items, in the report's order, built from the same numbers as its score (the
-        candidate names its muscle and side, so it need not carry their numbers)."""
-        side = candidate.side
-        mi, si = self.tables.number[candidate.muscle.id], self.sides.index(side)
+    def evidence_of(self, mi: int, si: int) -> tuple[Evidence, ...]:
+        """The evidence items of the candidate (muscle number, side index), in the report's order, built from the
+        same numbers as its score."""
+        side = self.sides[si]
         items: list[Evidence] = []
         append = items.append
         for entry in self._plan or self._make_plan():
@@ -970,6 +985,7 @@ class _Order(Sequence[Candidate]):
         """Score the reached candidates (or take them from ``numbers``, see :meth:`numbers`) and ready the walk."""
         tables, query, weights = self.tables, self.query, self.weights
         ids = tables.ids
+        known = None  # the numbers of a place reported alone, placed before (see ``_Report.alone_place``)
         if numbers is not None:  # scored before (see ``numbers``): placed again as they were
             negs, codes, top, total = numbers[:4]
         report = self.report = _Report(tables, query, weights, None if numbers is None else codes)
@@ -986,7 +1002,12 @@ class _Order(Sequence[Candidate]):
                     for neg, code in zip(negs, codes, strict=True)
                 ]
         else:
-            scored = self._score(report, labels)
+            if report.alone_place is not None:
+                known = report.prior.placed.get(report.alone_place)
+            if known is not None:  # one place alone, placed before under this prior: the same order and numbers
+                scored, top, total = known
+            else:
+                scored = self._score(report, labels)
             if report.alone is None:  # summed: only which muscles they reach is kept (less for the garbage collector)
                 report.rows = dict.fromkeys(report.rows)
         self.scored = scored
@@ -998,8 +1019,11 @@ class _Order(Sequence[Candidate]):
         self._reached_keys: list[list[tuple[float, str]]] | None = None
         self._entries: dict[tuple[int, int], tuple[float, str, str, int, int]] = {}
         self._positions: dict[tuple[int, int], int] = {}
+        """Places asked for (see :meth:`position`), and those of the walked candidates once one is asked for."""
+        self._recorded = 0
+        """How many walked candidates' places are in ``_positions``."""
         reached = self.reached
-        if numbers is not None:
+        if numbers is not None or known is not None:
             self.top, self.total = top, total
         else:
             heads = [entry[0] for entry in scored[:1]]
@@ -1018,6 +1042,8 @@ class _Order(Sequence[Candidate]):
                     rest = math.fsum([run.total_exp, *map(minus.__getitem__, inside)])
                     terms.append(width * exp(self._bases[tail] - top) * rest)
             self.total = math.fsum(terms)
+            if report.alone_place is not None:
+                report.prior.remember(report.alone_place, (scored, self.top, self.total))
         self._merged: list[tuple[float, str, str, int, int]] = []
         """The order as far as it has been walked: (minus the score, muscle id, side, muscle number, side index)."""
         self._shared: list[int] = []
@@ -1070,9 +1096,9 @@ class _Order(Sequence[Candidate]):
         )
         return negs, codes, self.top, self.total, placed
 
-    def evidence_of(self, candidate: Candidate) -> tuple[Evidence, ...]:
-        """The candidate's evidence (see ``_Report.evidence_of``): for a candidate made before its order was placed."""
-        return self.report.evidence_of(candidate)
+    def evidence_of(self, mi: int, si: int) -> tuple[Evidence, ...]:
+        """A candidate's evidence (see ``_Report.evidence_of``): for a candidate made before its order was placed."""
+        return self.report.evidence_of(mi, si)
 
     def remake(self, ranking: Ranking) -> tuple[Callable[..., Ranking], tuple[Any, ...]]:
         parts = ranking_parts(ranking)
@@ -1192,7 +1218,7 @@ class _Order(Sequence[Candidate]):
                 first = next(rest, None)
                 if first is not None:
                     heads.append([first, rest])
-        at, count, positions = self._next, len(scored), self._positions
+        at, count = self._next, len(scored)
         size = len(merged)
         last = merged[-1][0] if merged else None
         while size <= index:
@@ -1201,7 +1227,6 @@ class _Order(Sequence[Candidate]):
                 if heads:
                     stop = bisect.bisect_left(scored, min(head[0] for head in heads), at, stop)
                 chunk = scored[at:stop]
-                positions.update(zip(map(_NUMBERS, chunk), range(size, size + len(chunk)), strict=True))
                 for neg in map(_FIRST, chunk):
                     shared.append(shared[-1] if neg == last else size)
                     last = neg
@@ -1228,7 +1253,6 @@ class _Order(Sequence[Candidate]):
             neg = entry[0]
             shared.append(shared[-1] if neg == last else size)
             last = neg
-            positions[entry[3], entry[4]] = size
             merged.append(entry)
             size += 1
         self._next = at
@@ -1255,7 +1279,7 @@ class _Order(Sequence[Candidate]):
                 "catalogue": tables.catalogue,
                 "red_flags": tables.red_flags[mid],
                 "shared_rank": shared + 1,
-                "_evidence_of": report,  # its evidence, made on first access (see ``_Report.evidence_of``)
+                "_evidence_of": (report, mi, si),  # its evidence, made on first access (see ``_Report.evidence_of``)
             },
         )
         self._made[index] = candidate
@@ -1274,9 +1298,17 @@ class _Order(Sequence[Candidate]):
     def position(self, mi: int, si: int) -> int:
         """Where the candidate (muscle number, side index) stands: known if the walk has passed it, else counted
         without walking the order."""
-        known = self._positions.get((mi, si))
+        positions = self._positions
+        known = positions.get((mi, si))
         if known is not None:
             return known
+        merged, recorded = self._merged, self._recorded
+        if recorded < len(merged):  # the walked candidates' places, kept once one is asked for
+            positions.update(zip(map(_NUMBERS, merged[recorded:]), range(recorded, len(merged)), strict=True))
+            self._recorded = len(merged)
+            known = positions.get((mi, si))
+            if known is not None:
+                return known
         entry = self.entry(mi, si)
         neg, mid = entry[0], entry[1]
         if mi not in self.reached and len(self.tails) == 1:
@@ -1369,7 +1401,7 @@ class _UnplacedOrder(_Order):
                 "catalogue": self.tables.catalogue,
                 "red_flags": self.tables.red_flags[self.tables.ids[mi]],
                 "shared_rank": shared[index] + 1,
-                "_evidence_of": self,  # its evidence once the order is placed (see ``_Order.evidence_of``)
+                "_evidence_of": (self, mi, si),  # its evidence once the order is placed (see ``_Order.evidence_of``)
             },
         )
         return self._made.setdefault(index, candidate)
@@ -1743,6 +1775,22 @@ class _PriorOrder:
         self.minus_exps = [-value for value in self.exps]
         self.everyone = _Run(self, range(len(tables.ids)))
         self._runs: dict[tuple[tuple[str, str], ...], tuple[tuple[tuple[int, ...], _Run], ...]] = {}
+        self.placed: dict[
+            tuple[str, float, int, Side | None], tuple[list[tuple[float, str, str, int, int]], float, float]
+        ]
+        self.placed = {}
+        """Per painful place reported alone (see ``_Report.alone_place``): its scored candidates, best first, and
+        the two numbers behind the probabilities, shared by every ranking of it (never changed), at most
+        ``_KEPT_ITEMS``: a report of one place is the commonest, and the places are few."""
+
+    def remember(
+        self,
+        place: tuple[str, float, int, Side | None],
+        numbers: tuple[list[tuple[float, str, str, int, int]], float, float],
+    ) -> None:
+        if len(self.placed) >= _KEPT_ITEMS:
+            self.placed.clear()
+        self.placed[place] = numbers
 
     def runs(
         self, keys: tuple[tuple[str, str], ...], members: Sequence[frozenset[int]]
