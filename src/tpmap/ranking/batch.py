@@ -18,6 +18,7 @@ trapezius
 
 from __future__ import annotations
 
+import gc
 import pickle
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -289,6 +290,10 @@ _WORKER: dict[str, _Ranker] = {}
 def _start_worker(sent: bytes | None, weights: Weights, finish: Callable[[Ranking], Any] | None) -> None:
     catalogue = load_catalogue() if sent is None else pickle.loads(sent)  # our own pickle, sent by the parent
     _WORKER["ranker"] = _Ranker(catalogue, weights, finish)
+    # What the worker holds from now on lives as long as it does (the catalogue, what it took over from the
+    # parent): kept out of the garbage collector's passes, which would otherwise walk it again and again while the
+    # worker's rankings come and go.
+    gc.freeze()
 
 
 def _rank_chunk(chunk: Sequence[tuple[int, object]]) -> list[Any]:
