@@ -1264,23 +1264,9 @@ class _Order(Sequence[Candidate]):
         return tuple(self)
 
     def _candidate(self, index: int, entry: tuple[float, str, str, int, int], shared: int) -> Candidate:
-        neg, mid, _, mi, si = entry
-        tables, report = self.tables, self.report
-        candidate: Candidate = _new(Candidate)
-        _set(
-            candidate,
-            "__dict__",
-            {
-                "muscle": tables.muscles[mi],
-                "side": report.sides[si],
-                "score": 0.0 - neg,  # never minus zero
-                "probability": math.exp(-neg - self.top) / self.total,
-                "rank": index + 1,
-                "catalogue": tables.catalogue,
-                "red_flags": tables.red_flags[mid],
-                "shared_rank": shared + 1,
-                "_evidence_of": (report, mi, si),  # its evidence, made on first access (see ``_Report.evidence_of``)
-            },
+        report = self.report
+        candidate = _new_candidate(
+            self.tables, report.sides, (self.top, self.total), index, entry[0], entry[3], entry[4], shared, report
         )
         self._made[index] = candidate
         return candidate
@@ -1384,26 +1370,12 @@ class _UnplacedOrder(_Order):
         return self[index]
 
     def _sent(self, index: int, numbers: tuple[Any, ...]) -> Candidate:
-        """The candidate at ``index`` among those placed before the order was sent."""
+        """The candidate at ``index`` among those placed before the order was sent (its evidence is made once the
+        order is placed, see ``_Order.evidence_of``)."""
         negs, codes, shared = numbers[4]
         mi, si = divmod(codes[index], self.width)
         sides = self.query.sides() or (None,)
-        candidate: Candidate = _new(Candidate)
-        _set(
-            candidate,
-            "__dict__",
-            {
-                "muscle": self.tables.muscles[mi],
-                "side": sides[si],
-                "score": 0.0 - negs[index],
-                "probability": math.exp(-negs[index] - numbers[2]) / numbers[3],
-                "rank": index + 1,
-                "catalogue": self.tables.catalogue,
-                "red_flags": self.tables.red_flags[self.tables.ids[mi]],
-                "shared_rank": shared[index] + 1,
-                "_evidence_of": (self, mi, si),  # its evidence once the order is placed (see ``_Order.evidence_of``)
-            },
-        )
+        candidate = _new_candidate(self.tables, sides, numbers[2:4], index, negs[index], mi, si, shared[index], self)
         return self._made.setdefault(index, candidate)
 
     def _placed(self) -> None:
@@ -1420,6 +1392,40 @@ class _UnplacedOrder(_Order):
                 raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
             self._placed()
             return getattr(self, name)
+
+
+def _new_candidate(
+    tables: _Tables,
+    sides: tuple[Side | None, ...],
+    probabilities: tuple[float, float],
+    index: int,
+    neg: float,
+    mi: int,
+    si: int,
+    shared: int,
+    source: _Report | _Order,
+) -> Candidate:
+    """The candidate at ``index`` of an order (minus its score, its muscle and side numbers, the first place of its
+    score), its probability from the order's two numbers (the best score, the sum behind the probabilities); its
+    evidence is made on first access by ``source`` (see ``_Report.evidence_of``)."""
+    top, total = probabilities
+    candidate: Candidate = _new(Candidate)  # the frozen dataclass's fields, without its field-by-field __init__
+    _set(
+        candidate,
+        "__dict__",
+        {
+            "muscle": tables.muscles[mi],
+            "side": sides[si],
+            "score": 0.0 - neg,  # never minus zero
+            "probability": math.exp(-neg - top) / total,
+            "rank": index + 1,
+            "catalogue": tables.catalogue,
+            "red_flags": tables.red_flags[tables.ids[mi]],
+            "shared_rank": shared + 1,
+            "_evidence_of": (source, mi, si),
+        },
+    )
+    return candidate
 
 
 _PLACE, _LISTED, _SPOT = 0, 1, 2
