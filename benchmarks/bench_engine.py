@@ -653,6 +653,18 @@ def main(argv: Iterable[str] | None = None) -> int:
                         two >= 1.5 * one_core if reading else None,
                     )
                 )
+                if reading:  # how the rate grows with the workers themselves (the caller's share in both)
+                    one_worker = len(reports) / median_seconds(
+                        lambda: consume(rank_many(catalogue, reports, workers=1), True), 3
+                    )
+                    say(
+                        Line(
+                            "rank_many, workers=2 / workers=1",
+                            f"{two / one_worker:.2f}x",
+                            f"(information) ({two:,.0f} / {one_worker:,.0f} per s)",
+                            None,
+                        )
+                    )
             for workers in (None, 2):
                 try:
                     rate = batch_file_rate(reports, workers, env)
