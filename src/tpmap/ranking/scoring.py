@@ -710,7 +710,6 @@ class _Report:
             if scoring and count == 1:  # one side case
                 case = _side_case(tables.paired[region], site.side, one_side)
                 hits.append((position, -1, bg.ratios(True, region, spill, case)))
-                place = (region, spill, case)
             elif scoring:
                 paired = tables.paired[region]
                 cases = [_side_case(paired, site.side, side) for side in self.sides]
@@ -788,7 +787,9 @@ class _Report:
             self.alone = hits[0][2]
             hits = []
             if query.sites:
-                self.alone_place = (*place, self.sides[0])
+                site, side = query.sites[0], self.sides[0]
+                case = _side_case(tables.paired[site.region], site.side, side)
+                self.alone_place = (site.region, self.spills[0], case, side)
         # A row holds minus each finding's contribution, then minus the muscle's prior: its exactly rounded sum
         # is minus the score (rounding to nearest is symmetric), which is what the order sorts by.
         if hits:  # rows to make (not a ranking made again from its numbers, nor a report of one finding)
