@@ -777,7 +777,7 @@ class _Report:
         self.alone: Mapping[int, float] | None = None
         """For a report of one finding on one side (often: one place clicked), its contributions by muscle, which
         are then the rows (see ``_Order``)."""
-        self.alone_place: tuple[str, float, int, Side | None] | None = None
+        self.alone_place: _AlonePlace | None = None
         """For a report of one painful place alone: the place (region, spillover, side case) and the side, which
         are all its order depends on under one prior (see ``_PriorOrder.placed``)."""
         rows: dict[int, list[list[float]]] = {}
@@ -1348,7 +1348,8 @@ class _UnplacedOrder(_Order):
         self.tables, self.query, self.weights = tables, query, weights
         self._lock = threading.Lock()
         self._made = {}
-        self.width = len(query.sides()) or 1
+        self._sides = query.sides() or (None,)
+        self.width = len(self._sides)
         self._numbers = numbers
 
     @overload
@@ -1375,8 +1376,9 @@ class _UnplacedOrder(_Order):
         order is placed, see ``_Order.evidence_of``)."""
         negs, codes, shared = numbers[4]
         mi, si = divmod(codes[index], self.width)
-        sides = self.query.sides() or (None,)
-        candidate = _new_candidate(self.tables, sides, numbers[2:4], index, negs[index], mi, si, shared[index], self)
+        candidate = _new_candidate(
+            self.tables, self._sides, numbers[2:4], index, negs[index], mi, si, shared[index], self
+        )
         return self._made.setdefault(index, candidate)
 
     def _placed(self) -> None:
@@ -1428,6 +1430,11 @@ def _new_candidate(
     )
     return candidate
 
+
+_AlonePlace = tuple[str, float, int, Side | None]
+"""A painful place reported alone: its region, spillover and side case, and the side (see ``_Report.alone_place``)."""
+_PlacedNumbers = tuple[list[tuple[float, str, str, int, int]], float, float]
+"""A place's scored candidates, best first, and the two numbers behind the probabilities (``_PriorOrder.placed``)."""
 
 _PLACE, _LISTED, _SPOT = 0, 1, 2
 """The kinds of entry in a report's evidence plan (see ``_Report._make_plan``)."""
@@ -1782,19 +1789,12 @@ class _PriorOrder:
         self.minus_exps = [-value for value in self.exps]
         self.everyone = _Run(self, range(len(tables.ids)))
         self._runs: dict[tuple[tuple[str, str], ...], tuple[tuple[tuple[int, ...], _Run], ...]] = {}
-        self.placed: dict[
-            tuple[str, float, int, Side | None], tuple[list[tuple[float, str, str, int, int]], float, float]
-        ]
-        self.placed = {}
+        self.placed: dict[_AlonePlace, _PlacedNumbers] = {}
         """Per painful place reported alone (see ``_Report.alone_place``): its scored candidates, best first, and
         the two numbers behind the probabilities, shared by every ranking of it (never changed), at most
         ``_KEPT_ITEMS``: a report of one place is the commonest, and the places are few."""
 
-    def remember(
-        self,
-        place: tuple[str, float, int, Side | None],
-        numbers: tuple[list[tuple[float, str, str, int, int]], float, float],
-    ) -> None:
+    def remember(self, place: _AlonePlace, numbers: _PlacedNumbers) -> None:
         if len(self.placed) >= _KEPT_ITEMS:
             self.placed.clear()
         self.placed[place] = numbers
