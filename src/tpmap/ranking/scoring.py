@@ -985,40 +985,34 @@ class _Order(Sequence[Candidate]):
     def _place(self, numbers: tuple[Any, ...] | None) -> None:
         """Score the reached candidates (or take them from ``numbers``, see :meth:`numbers`) and ready the walk."""
         tables, query, weights = self.tables, self.query, self.weights
-        ids = tables.ids
         known = None  # the numbers of a place reported alone, placed before (see ``_Report.alone_place``)
         if numbers is not None:  # scored before (see ``numbers``): placed again as they were
             negs, codes, top, total = numbers[:4]
         report = self.report = _Report(tables, query, weights, None if numbers is None else codes)
-        width = self.width = len(report.sides)
-        labels = self.labels = [side or "" for side in report.sides]
-        scored: list[tuple[float, str, str, int, int]]
-        if numbers is not None:
-            if width == 1:
-                label = labels[0]
-                scored = [(neg, ids[mi], label, mi, 0) for neg, mi in zip(negs, codes, strict=True)]
-            else:
-                scored = [
-                    (neg, ids[code // width], labels[code % width], code // width, code % width)
-                    for neg, code in zip(negs, codes, strict=True)
-                ]
-        else:
+        self.width = len(report.sides)
+        self.labels = [side or "" for side in report.sides]
+        if numbers is None:
             if report.alone_place is not None:
                 known = report.prior.placed.get(report.alone_place)
             if known is not None:  # one place alone, placed before under this prior: the same order and numbers
-                scored, top, total = known
+                negs, codes, top, total = known
             else:
-                scored = self._score(report, labels)
+                negs, codes = self._score(report, self.width)
             if report.alone is None:  # summed: only which muscles they reach is kept (less for the garbage collector)
                 report.rows = dict.fromkeys(report.rows)
-        self.scored = scored
+        # The reached candidates, best first, as two arrays (kept compact: a batch may keep many rankings):
+        self.negs: Sequence[float] = negs
+        """Minus each one's score."""
+        self.codes: Sequence[int] = codes
+        """Each one's muscle number × width + side index."""
         self.reached = report.rows.keys()
         self.tails = report.tails
         self._negs: list[dict[int, float]] = [{} for _ in self.tails]
         self._bases = [math.fsum(base) for _, base in self.tails]
         """Each tail's shared score without its prior (to find a score's place among its groups)."""
         self._reached_keys: list[list[tuple[float, str]]] | None = None
-        self._entries: dict[tuple[int, int], tuple[float, str, str, int, int]] = {}
+        self._entries: dict[int, tuple[float, str, str, int, int]] = {}
+        """Each reached candidate's entry by code, once one is asked for (see :meth:`entry`)."""
         self._positions: dict[tuple[int, int], int] = {}
         """Places asked for (see :meth:`position`), and those of the walked candidates once one is asked for."""
         self._recorded = 0
@@ -1027,7 +1021,7 @@ class _Order(Sequence[Candidate]):
         if numbers is not None or known is not None:
             self.top, self.total = top, total
         else:
-            heads = [entry[0] for entry in scored[:1]]
+            heads = list(negs[:1])
             for tail, (run, _) in enumerate(self.tails):
                 # The tail's best score: that of its first group with a muscle no place reaches.
                 first = next(filterfalse(reached.__contains__, run.flat), None)
@@ -1035,16 +1029,16 @@ class _Order(Sequence[Candidate]):
                     heads.append(self._neg(tail, run.group_of[first]))
             top = self.top = -min(heads) if heads else 0.0
             exp = math.exp
-            terms = list(map(exp, map(sub, repeat(-top), map(_FIRST, scored))))  # exp(-top - neg) of each
+            terms = list(map(exp, map(sub, repeat(-top), negs)))  # exp(-top - neg) of each
             minus = report.prior.minus_exps
             for tail, (run, _) in enumerate(self.tails):
                 inside = [mi for mi in reached if mi in run.group_of] if len(self.tails) > 1 else reached
                 if run.size > len(inside):  # the run's muscles share its base: the sum of their priors' exponentials
                     rest = math.fsum([run.total_exp, *map(minus.__getitem__, inside)])
-                    terms.append(width * exp(self._bases[tail] - top) * rest)
+                    terms.append(self.width * exp(self._bases[tail] - top) * rest)
             self.total = math.fsum(terms)
             if report.alone_place is not None:
-                report.prior.remember(report.alone_place, (scored, self.top, self.total))
+                report.prior.remember(report.alone_place, (negs, codes, self.top, self.total))
         self._merged: list[tuple[float, str, str, int, int]] = []
         """The order as far as it has been walked: (minus the score, muscle id, side, muscle number, side index)."""
         self._shared: list[int] = []
@@ -1055,28 +1049,29 @@ class _Order(Sequence[Candidate]):
         """Each tail's next candidate and the rest of it, once the walk has begun."""
 
     @staticmethod
-    def _score(report: _Report, labels: Sequence[str]) -> list[tuple[float, str, str, int, int]]:
-        """The reached candidates, best first: (minus the score, muscle id, side, muscle number, side index)."""
-        ids, values = report.tables.ids, report.prior.values
-        scored: list[tuple[float, str, str, int, int]]
+    def _score(report: _Report, width: int) -> tuple[array[float], array[int]]:
+        """The reached candidates, best first: minus each one's score, and its code (muscle number × width + side
+        index)."""
+        values = report.prior.values
+        codes: list[int]
         # Each muscle's findings and prior add up exactly rounded (two terms as they are, more by fsum), so the
-        # order of findings never matters. Made in number order (id order), the candidates are sorted by score
-        # alone: the sort keeps equal scores in id order, then side order, as the full key would, but faster.
+        # order of findings never matters. Made in code order (muscle id, then side, order), the candidates are
+        # sorted by score alone: the stable sort keeps equal scores in id order, then side order.
         if report.alone is not None:
-            label = labels[0]
-            scored = [(-(ratio + values[mi]), ids[mi], label, mi, 0) for mi, ratio in report.alone.items()]
-        elif len(labels) == 1:  # the rows summed in C: each sum is minus the muscle's score (see ``_Report.rows``)
+            alone = report.alone
+            negs = [-(ratio + values[mi]) for mi, ratio in alone.items()]
+            codes = list(alone)
+        elif width == 1:  # the rows summed in C: each sum is minus the muscle's score (see ``_Report.rows``)
             single = cast(dict[int, list[float]], report.rows)
-            numbers = sorted(single)
-            negs = map(math.fsum, map(single.__getitem__, numbers))
-            scored = list(zip(negs, map(ids.__getitem__, numbers), repeat(labels[0]), numbers, repeat(0)))
+            codes = sorted(single)
+            negs = list(map(math.fsum, map(single.__getitem__, codes)))
         else:
             rows = cast(dict[int, list[list[float]]], report.rows)
-            scored = [
-                (math.fsum(row), ids[mi], labels[si], mi, si) for mi in sorted(rows) for si, row in enumerate(rows[mi])
-            ]
-        scored.sort(key=_FIRST)
-        return scored
+            numbers = sorted(rows)
+            codes = [mi * width + si for mi in numbers for si in range(width)]
+            negs = [math.fsum(row) for mi in numbers for row in rows[mi]]
+        order = sorted(range(len(negs)), key=negs.__getitem__)
+        return array("d", map(negs.__getitem__, order)), array("l", map(codes.__getitem__, order))
 
     def numbers(self, ahead: int = 0) -> tuple[Any, ...]:
         """The scored candidates' numbers (minus the score; muscle number × width + side index), the two numbers
@@ -1087,15 +1082,13 @@ class _Order(Sequence[Candidate]):
             return pending  # made again from these numbers and not placed since (an _UnplacedOrder)
         if ahead:
             self.walk_to(min(ahead, len(self)) - 1)
-        scored, merged, width = self.scored, self._merged, self.width
-        negs = array("d", map(_FIRST, scored))
-        codes = array("l", [entry[3] * width + entry[4] for entry in scored])
+        merged, width = self._merged, self.width
         placed = (
             array("d", map(_FIRST, merged)),
             array("l", [entry[3] * width + entry[4] for entry in merged]),
             array("l", self._shared),
         )
-        return negs, codes, self.top, self.total, placed
+        return self.negs, self.codes, self.top, self.total, placed
 
     def evidence_of(self, mi: int, si: int) -> tuple[Evidence, ...]:
         """A candidate's evidence (see ``_Report.evidence_of``): for a candidate made before its order was placed."""
@@ -1210,7 +1203,7 @@ class _Order(Sequence[Candidate]):
 
     def _walk(self, index: int) -> None:
         """Merge the reached candidates and the tails as far as ``index``."""
-        merged, shared, scored = self._merged, self._shared, self.scored
+        merged, shared, negs = self._merged, self._shared, self.negs
         heads = self._heads
         if heads is None:
             heads = self._heads = []
@@ -1219,24 +1212,26 @@ class _Order(Sequence[Candidate]):
                 first = next(rest, None)
                 if first is not None:
                     heads.append([first, rest])
-        at, count = self._next, len(scored)
+        at, count = self._next, len(negs)
         size = len(merged)
         last = merged[-1][0] if merged else None
         while size <= index:
             if at < count:  # the reached candidates ahead of every tail's next one, placed in one go
                 stop = min(count, at + index + 1 - size)
                 if heads:
-                    stop = bisect.bisect_left(scored, min(head[0] for head in heads), at, stop)
-                chunk = scored[at:stop]
-                for neg in map(_FIRST, chunk):
+                    head = min(head[0] for head in heads)
+                    stop = bisect.bisect_left(negs, head[0], at, stop)
+                    if stop < count and negs[stop] == head[0]:  # equal scores: in id, then side, order
+                        stop = self._reached_before(head, stop, min(count, at + index + 1 - size))
+                for neg in negs[at:stop]:
                     shared.append(shared[-1] if neg == last else size)
                     last = neg
                     size += 1
-                merged += chunk
+                merged += self._reached_entries(at, stop)
                 at = stop
                 if size > index:
                     break
-            entry = scored[at] if at < count else None
+            entry = self._reached_entry(at) if at < count else None
             pick = -1
             for number, head in enumerate(heads):
                 if entry is None or head[0] < entry:
@@ -1258,6 +1253,42 @@ class _Order(Sequence[Candidate]):
             size += 1
         self._next = at
 
+    def _reached_entries(self, start: int, stop: int) -> list[tuple[float, str, str, int, int]]:
+        """The order entries (minus the score, muscle id, side, muscle number, side index) of the reached
+        candidates from ``start`` to ``stop``."""
+        ids, labels, width = self.tables.ids, self.labels, self.width
+        negs, codes = self.negs[start:stop], self.codes[start:stop]
+        if width == 1:
+            label = labels[0]
+            return [(neg, ids[mi], label, mi, 0) for neg, mi in zip(negs, codes, strict=True)]
+        return [
+            (neg, ids[code // width], labels[code % width], code // width, code % width)
+            for neg, code in zip(negs, codes, strict=True)
+        ]
+
+    def _reached_entry(self, at: int) -> tuple[float, str, str, int, int]:
+        """The order entry of the reached candidate at ``at``."""
+        code, width = self.codes[at], self.width
+        if width == 1:
+            return (self.negs[at], self.tables.ids[code], self.labels[0], code, 0)
+        mi, si = divmod(code, width)
+        return (self.negs[at], self.tables.ids[mi], self.labels[si], mi, si)
+
+    def _reached_before(self, key: tuple[Any, ...], start: int = 0, stop: int | None = None) -> int:
+        """The first place from ``start`` to ``stop`` among the reached candidates whose entry is not below ``key``
+        (an entry or its start): as ``bisect_left`` on their entries, from the arrays."""
+        negs = self.negs
+        stop = len(negs) if stop is None else stop
+        at = bisect.bisect_left(negs, key[0], start, stop)
+        if len(key) > 1:  # equal scores, in id then side order
+            ids, labels, width, codes = self.tables.ids, self.labels, self.width, self.codes
+            while at < stop and negs[at] == key[0]:
+                mi, si = divmod(codes[at], width)
+                if (ids[mi], labels[si], mi, si) >= key[1:]:
+                    break
+                at += 1
+        return at
+
     def __iter__(self) -> Iterator[Candidate]:
         return (self[i] for i in range(len(self)))
 
@@ -1275,9 +1306,9 @@ class _Order(Sequence[Candidate]):
     def entry(self, mi: int, si: int) -> tuple[float, str, str, int, int]:
         """The candidate's sort key (minus its score, muscle id, side) and numbers."""
         if mi in self.reached:
-            if not self._entries:
-                self._entries = {(entry[3], entry[4]): entry for entry in self.scored}
-            return self._entries[mi, si]
+            if not self._entries:  # (the analyses ask for many)
+                self._entries = dict(zip(self.codes, self._reached_entries(0, len(self.codes)), strict=True))
+            return self._entries[mi * self.width + si]
         tail = next(t for t, (run, _) in enumerate(self.tails) if mi in run.group_of)
         neg = self._neg(tail, self.tails[tail][0].group_of[mi])
         return (neg, self.tables.ids[mi], self.labels[si], mi, si)
@@ -1311,10 +1342,10 @@ class _Order(Sequence[Candidate]):
                 keys = self._reached_keys or [[]]
                 before = run.before[group] + bisect.bisect_left(run.member_ids[group], mid)
                 before -= bisect.bisect_left(keys[0], (neg, mid))
-                found = bisect.bisect_left(self.scored, entry[:3]) + self.width * before + si
+                found = self._reached_before(entry[:3]) + self.width * before + si
                 self._positions[mi, si] = found
                 return found
-        found = bisect.bisect_left(self.scored, entry[:3]) + self.width * self._tails_before(neg, mid)
+        found = self._reached_before(entry[:3]) + self.width * self._tails_before(neg, mid)
         if mi not in self.reached:
             found += si  # a tail muscle's sides come one after the other
         self._positions[mi, si] = found
@@ -1329,7 +1360,7 @@ class _Order(Sequence[Candidate]):
         if index < len(self._merged):
             return self[index]
         entry = self.entry(mi, si)
-        higher = bisect.bisect_left(self.scored, (entry[0],)) + self.width * self._tails_before(entry[0], "")
+        higher = self._reached_before((entry[0],)) + self.width * self._tails_before(entry[0], "")
         return self._candidate(index, entry, higher)
 
 
@@ -1433,8 +1464,9 @@ def _new_candidate(
 
 _AlonePlace = tuple[str, float, int, Side | None]
 """A painful place reported alone: its region, spillover and side case, and the side (see ``_Report.alone_place``)."""
-_PlacedNumbers = tuple[list[tuple[float, str, str, int, int]], float, float]
-"""A place's scored candidates, best first, and the two numbers behind the probabilities (``_PriorOrder.placed``)."""
+_PlacedNumbers = tuple[Sequence[float], Sequence[int], float, float]
+"""A place's scored candidates, best first (minus their scores, their codes), and the two numbers behind the
+probabilities (``_PriorOrder.placed``)."""
 
 _PLACE, _LISTED, _SPOT = 0, 1, 2
 """The kinds of entry in a report's evidence plan (see ``_Report._make_plan``)."""
