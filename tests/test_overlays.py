@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import tpmap
@@ -300,6 +300,7 @@ EDITS = st.lists(
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(edits=EDITS)
+@example(edits=[{"muscle": "alpha", "set": {"sources": True}}])  # a list field set to a wrong value, then cited
 def test_any_edit_loads_or_gives_located_problems_never_a_crash(edits: list[dict[str, object]]) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "edits.yaml"

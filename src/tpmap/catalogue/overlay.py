@@ -203,7 +203,10 @@ def _cite(
                 "from: give sources: [{source: <id>, locator: <chapter or page>}]",
             )
         ]
-    existing = tuple(data.get("sources") or ())
+    existing = data.get("sources") or ()
+    if not isinstance(existing, list | tuple):  # set to a wrong value by the edit: validation says what is wrong
+        return []
+    existing = tuple(existing)
     known = {_key(item) for item in existing}
     added: list[dict[str, Any]] = []
     for offset, ref in enumerate(edit.sources):
