@@ -128,7 +128,7 @@ def next_questions(ranking: Ranking, *, top: int = 8, limit: int = 5) -> tuple[N
             if found is not None:
                 scored.append((-round(found[0], 12), kind_order, question[0], question, found))
     scored.sort(key=lambda row: row[:3])
-    ranked = [(c.rank, c.muscle.id) for c in leading]
+    muscles = [c.muscle.id for c in leading]
     raised_above = [p * (1 + 1e-9) for p in prior]
     chosen: list[NextQuestion] = []
     per_kind: dict[int, int] = {}
@@ -142,8 +142,8 @@ def next_questions(ranking: Ranking, *, top: int = 8, limit: int = 5) -> tuple[N
                     side,
                     _ask(ranking.catalogue, kind, subject, side, spot),
                     gain,
-                    _favoured(ranked, raised_above, after_yes),
-                    _favoured(ranked, raised_above, after_no),
+                    _favoured(muscles, raised_above, after_yes),
+                    _favoured(muscles, raised_above, after_no),
                 )
             )
             per_kind[kind_order] = per_kind.get(kind_order, 0) + 1
@@ -374,11 +374,9 @@ def _leading(ranking: Ranking, top: int) -> list[Candidate]:
     return leading
 
 
-def _favoured(
-    ranked: Sequence[tuple[int, str]], raised_above: Sequence[float], after: Sequence[float]
-) -> tuple[str, ...]:
-    """The muscle ids (at most three) of the leading candidates (``ranked``: their rank and muscle id) whose
-    probability ``after`` an answer is above ``raised_above`` (just above the probability before it), most
-    probable first."""
-    raised = sorted([(-a, *key) for a, above, key in zip(after, raised_above, ranked, strict=True) if a > above])
-    return tuple(dict.fromkeys(muscle for _, _, muscle in raised))[:3]
+def _favoured(muscles: Sequence[str], raised_above: Sequence[float], after: Sequence[float]) -> tuple[str, ...]:
+    """The muscle ids (at most three) of the leading candidates (``muscles``, in rank order) whose probability
+    ``after`` an answer is above ``raised_above`` (just above the probability before it), most probable first."""
+    raised = [i for i, (a, above) in enumerate(zip(after, raised_above, strict=True)) if a > above]
+    raised.sort(key=after.__getitem__, reverse=True)  # a stable sort: equal probabilities stay in rank order
+    return tuple(dict.fromkeys([muscles[i] for i in raised]))[:3]

@@ -1000,7 +1000,7 @@ class _Order(Sequence[Candidate]):
                 negs, codes = self._score(report, self.width)
             if report.alone is None:  # summed: only which muscles they reach is kept (less for the garbage collector)
                 report.rows = dict.fromkeys(report.rows)
-        # The reached candidates, best first, as two arrays (kept compact: a batch may keep many rankings):
+        # The reached candidates, best first, in two lists (no tuple per candidate: a batch may keep many rankings):
         self.negs: Sequence[float] = negs
         """Minus each one's score."""
         self.codes: Sequence[int] = codes
@@ -1039,8 +1039,10 @@ class _Order(Sequence[Candidate]):
             self.total = math.fsum(terms)
             if report.alone_place is not None:
                 report.prior.remember(report.alone_place, (negs, codes, self.top, self.total))
-        self._merged: list[tuple[float, str, str, int, int]] = []
-        """The order as far as it has been walked: (minus the score, muscle id, side, muscle number, side index)."""
+        self._merged: list[float] = []
+        """The order as far as it has been walked: minus each candidate's score ..."""
+        self._merged_codes: list[int] = []
+        """... and its code (muscle number × width + side index)."""
         self._shared: list[int] = []
         """For each place walked, the first place with the same score."""
         self._next = 0
@@ -1049,7 +1051,7 @@ class _Order(Sequence[Candidate]):
         """Each tail's next candidate and the rest of it, once the walk has begun."""
 
     @staticmethod
-    def _score(report: _Report, width: int) -> tuple[array[float], array[int]]:
+    def _score(report: _Report, width: int) -> tuple[list[float], list[int]]:
         """The reached candidates, best first: minus each one's score, and its code (muscle number × width + side
         index)."""
         values = report.prior.values
@@ -1071,7 +1073,7 @@ class _Order(Sequence[Candidate]):
             codes = [mi * width + si for mi in numbers for si in range(width)]
             negs = [math.fsum(row) for mi in numbers for row in rows[mi]]
         order = sorted(range(len(negs)), key=negs.__getitem__)
-        return array("d", map(negs.__getitem__, order)), array("l", map(codes.__getitem__, order))
+        return [negs[i] for i in order], [codes[i] for i in order]
 
     def numbers(self, ahead: int = 0) -> tuple[Any, ...]:
         """The scored candidates' numbers (minus the score; muscle number × width + side index), the two numbers
@@ -1082,13 +1084,12 @@ class _Order(Sequence[Candidate]):
             return pending  # made again from these numbers and not placed since (an _UnplacedOrder)
         if ahead:
             self.walk_to(min(ahead, len(self)) - 1)
-        merged, width = self._merged, self.width
         placed = (
-            array("d", map(_FIRST, merged)),
-            array("l", [entry[3] * width + entry[4] for entry in merged]),
+            array("d", self._merged),
+            array("l", self._merged_codes),
             array("l", self._shared),
         )
-        return self.negs, self.codes, self.top, self.total, placed
+        return array("d", self.negs), array("l", self.codes), self.top, self.total, placed
 
     def evidence_of(self, mi: int, si: int) -> tuple[Evidence, ...]:
         """A candidate's evidence (see ``_Report.evidence_of``): for a candidate made before its order was placed."""
@@ -1179,8 +1180,8 @@ class _Order(Sequence[Candidate]):
             start, stop, step = index.indices(len(self))
             if step == 1 and start < stop:
                 self.walk_to(stop - 1)  # walks the order once
-                known, merged, shared = self._made, self._merged, self._shared
-                return tuple([known.get(i) or self._candidate(i, merged[i], shared[i]) for i in range(start, stop)])
+                known = self._made
+                return tuple([known.get(i) or self._walked(i) for i in range(start, stop)])
             return tuple(self[i] for i in range(start, stop, step))
         size = len(self)
         if index < 0:
@@ -1191,7 +1192,7 @@ class _Order(Sequence[Candidate]):
         if made is None:
             if len(self._merged) <= index:
                 self.walk_to(index)
-            made = self._candidate(index, self._merged[index], self._shared[index])
+            made = self._walked(index)
         return made
 
     def walk_to(self, index: int) -> None:
@@ -1203,7 +1204,7 @@ class _Order(Sequence[Candidate]):
 
     def _walk(self, index: int) -> None:
         """Merge the reached candidates and the tails as far as ``index``."""
-        merged, shared, negs = self._merged, self._shared, self.negs
+        merged, codes, shared, negs = self._merged, self._merged_codes, self._shared, self.negs
         heads = self._heads
         if heads is None:
             heads = self._heads = []
@@ -1214,7 +1215,8 @@ class _Order(Sequence[Candidate]):
                     heads.append([first, rest])
         at, count = self._next, len(negs)
         size = len(merged)
-        last = merged[-1][0] if merged else None
+        last = merged[-1] if merged else None
+        width = self.width
         while size <= index:
             if at < count:  # the reached candidates ahead of every tail's next one, placed in one go
                 stop = min(count, at + index + 1 - size)
@@ -1227,7 +1229,8 @@ class _Order(Sequence[Candidate]):
                     shared.append(shared[-1] if neg == last else size)
                     last = neg
                     size += 1
-                merged += self._reached_entries(at, stop)
+                merged += negs[at:stop]
+                codes += self.codes[at:stop]
                 at = stop
                 if size > index:
                     break
@@ -1249,7 +1252,8 @@ class _Order(Sequence[Candidate]):
             neg = entry[0]
             shared.append(shared[-1] if neg == last else size)
             last = neg
-            merged.append(entry)
+            merged.append(neg)
+            codes.append(entry[3] * width + entry[4])
             size += 1
         self._next = at
 
@@ -1295,10 +1299,15 @@ class _Order(Sequence[Candidate]):
     def resolve(self) -> tuple[Candidate, ...]:
         return tuple(self)
 
-    def _candidate(self, index: int, entry: tuple[float, str, str, int, int], shared: int) -> Candidate:
+    def _walked(self, index: int) -> Candidate:
+        """The candidate at ``index``, a place the walk has passed."""
+        mi, si = divmod(self._merged_codes[index], self.width)
+        return self._candidate(index, self._merged[index], mi, si, self._shared[index])
+
+    def _candidate(self, index: int, neg: float, mi: int, si: int, shared: int) -> Candidate:
         report = self.report
         candidate = _new_candidate(
-            self.tables, report.sides, (self.top, self.total), index, entry[0], entry[3], entry[4], shared, report
+            self.tables, report.sides, (self.top, self.total), index, neg, mi, si, shared, report
         )
         self._made[index] = candidate
         return candidate
@@ -1320,10 +1329,11 @@ class _Order(Sequence[Candidate]):
         known = positions.get((mi, si))
         if known is not None:
             return known
-        merged, recorded = self._merged, self._recorded
-        if recorded < len(merged):  # the walked candidates' places, kept once one is asked for
-            positions.update(zip(map(_NUMBERS, merged[recorded:]), range(recorded, len(merged)), strict=True))
-            self._recorded = len(merged)
+        codes, recorded = self._merged_codes, self._recorded
+        if recorded < len(codes):  # the walked candidates' places, kept once one is asked for
+            walked = map(divmod, codes[recorded:], repeat(self.width))
+            positions.update(zip(walked, range(recorded, len(codes)), strict=True))
+            self._recorded = len(codes)
             known = positions.get((mi, si))
             if known is not None:
                 return known
@@ -1361,12 +1371,10 @@ class _Order(Sequence[Candidate]):
             return self[index]
         entry = self.entry(mi, si)
         higher = self._reached_before((entry[0],)) + self.width * self._tails_before(entry[0], "")
-        return self._candidate(index, entry, higher)
+        return self._candidate(index, entry[0], mi, si, higher)
 
 
 _FIRST = itemgetter(0)
-_NUMBERS = itemgetter(3, 4)
-"""An order entry's muscle number and side index."""
 
 
 class _UnplacedOrder(_Order):
