@@ -1011,8 +1011,8 @@ class _Order(Sequence[Candidate]):
         self._bases = [math.fsum(base) for _, base in self.tails]
         """Each tail's shared score without its prior (to find a score's place among its groups)."""
         self._reached_keys: list[list[tuple[float, str]]] | None = None
-        self._entries: dict[int, tuple[float, str, str, int, int]] = {}
-        """Each reached candidate's entry by code, once one is asked for (see :meth:`entry`)."""
+        self._entries: dict[int, int] = {}
+        """Where each reached candidate stands among them, by code, once one is asked for (see :meth:`entry`)."""
         self._positions: dict[tuple[int, int], int] = {}
         """Places asked for (see :meth:`position`), and those of the walked candidates once one is asked for."""
         self._recorded = 0
@@ -1257,19 +1257,6 @@ class _Order(Sequence[Candidate]):
             size += 1
         self._next = at
 
-    def _reached_entries(self, start: int, stop: int) -> list[tuple[float, str, str, int, int]]:
-        """The order entries (minus the score, muscle id, side, muscle number, side index) of the reached
-        candidates from ``start`` to ``stop``."""
-        ids, labels, width = self.tables.ids, self.labels, self.width
-        negs, codes = self.negs[start:stop], self.codes[start:stop]
-        if width == 1:
-            label = labels[0]
-            return [(neg, ids[mi], label, mi, 0) for neg, mi in zip(negs, codes, strict=True)]
-        return [
-            (neg, ids[code // width], labels[code % width], code // width, code % width)
-            for neg, code in zip(negs, codes, strict=True)
-        ]
-
     def _reached_entry(self, at: int) -> tuple[float, str, str, int, int]:
         """The order entry of the reached candidate at ``at``."""
         code, width = self.codes[at], self.width
@@ -1312,12 +1299,16 @@ class _Order(Sequence[Candidate]):
         self._made[index] = candidate
         return candidate
 
+    def _reached_at(self, mi: int, si: int) -> int:
+        """Where the reached candidate (muscle number, side index) stands among the reached ones."""
+        if not self._entries:  # (the analyses ask for many)
+            self._entries = dict(zip(self.codes, range(len(self.codes)), strict=True))
+        return self._entries[mi * self.width + si]
+
     def entry(self, mi: int, si: int) -> tuple[float, str, str, int, int]:
         """The candidate's sort key (minus its score, muscle id, side) and numbers."""
         if mi in self.reached:
-            if not self._entries:  # (the analyses ask for many)
-                self._entries = dict(zip(self.codes, self._reached_entries(0, len(self.codes)), strict=True))
-            return self._entries[mi * self.width + si]
+            return self._reached_entry(self._reached_at(mi, si))
         tail = next(t for t, (run, _) in enumerate(self.tails) if mi in run.group_of)
         neg = self._neg(tail, self.tails[tail][0].group_of[mi])
         return (neg, self.tables.ids[mi], self.labels[si], mi, si)
@@ -1355,9 +1346,10 @@ class _Order(Sequence[Candidate]):
                 found = self._reached_before(entry[:3]) + self.width * before + si
                 self._positions[mi, si] = found
                 return found
-        found = self._reached_before(entry[:3]) + self.width * self._tails_before(neg, mid)
-        if mi not in self.reached:
-            found += si  # a tail muscle's sides come one after the other
+        if mi in self.reached:  # the reached candidates before it are those before it in their order
+            found = self._reached_at(mi, si) + self.width * self._tails_before(neg, mid)
+        else:  # a tail muscle's sides come one after the other
+            found = self._reached_before(entry[:3]) + self.width * self._tails_before(neg, mid) + si
         self._positions[mi, si] = found
         return found
 
