@@ -9,9 +9,11 @@ agree to a relative 1e-12 (a few units in the last place).
 
 from __future__ import annotations
 
+import gc
 import math
 import pickle
 import random
+import weakref
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
@@ -21,6 +23,7 @@ from hypothesis import strategies as st
 
 import oracle_scoring as oracle
 import tpmap
+from tpmap.catalogue.loader import shipped_paths
 from tpmap.catalogue.records import SENSATIONS, Side
 from tpmap.ranking import scoring
 from tpmap.ranking.query import Spot
@@ -340,3 +343,18 @@ def test_a_ranking_read_from_several_threads_is_the_same(catalogue: tpmap.Catalo
 
         with ThreadPoolExecutor(8) as pool:
             assert all(got == expected for got in pool.map(read, range(0, 80, 10)))
+
+
+def test_a_catalogue_no_longer_used_is_freed_whatever_was_asked_of_it() -> None:
+    """The tables worked out from a catalogue (the scorer's index, the reader's words, the analyses' facts) live
+    as long as the catalogue, not as long as the process: a program that loads catalogues again and again (an
+    editor of overlay files, a server that reloads them) does not keep every one it ever ranked with."""
+    cat = tpmap.load_files(shipped_paths())
+    ranking = tpmap.rank(cat, "tingling down the outside of my forearm", "outside of the elbow", side="right")
+    assert ranking[0].evidence
+    assert ranking.next_questions() and ranking.satellites() is not None and ranking.cover()
+    assert len(list(tpmap.rank_many(cat, [{"choir": "112,205"}, {"sites": ["jaw"]}]))) == 2
+    alive = weakref.ref(cat)
+    del cat, ranking
+    gc.collect()
+    assert alive() is None

@@ -17,12 +17,12 @@ Hierarchy and look-up questions are named methods, so nobody needs to know which
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from ..errors import AmbiguousNameError, CatalogueError, UnknownNameError, wrong_type
 from ._checks import SECTIONS, Locator, consistency_problems, entry_name, unlocated
@@ -51,6 +51,24 @@ from .text import close_matches, normalise
 __all__ = ["Catalogue", "Zone"]
 
 R = TypeVar("R", Source, Region, Muscle, Condition, Movement, Aggravator)
+T = TypeVar("T")
+
+
+def kept_with(catalogue: Catalogue, key: str, make: Callable[[Catalogue], T]) -> T:
+    """What ``make`` works out from ``catalogue`` alone, made on first use and kept on the catalogue itself.
+
+    It lives exactly as long as the catalogue. (Kept in a cache keyed weakly by the catalogue instead, a table
+    that refers back to its catalogue would keep the catalogue alive for good.) Not pickled with it.
+    """
+    kept: dict[str, Any] | None = catalogue.__dict__.get("_kept")
+    if kept is None:
+        kept = catalogue.__dict__.setdefault("_kept", {})
+    found = kept.get(key)
+    if found is None:  # two threads may both make it: the first kept is the one used
+        found = kept.setdefault(key, make(catalogue))
+    return cast(T, found)
+
+
 _Entry = Source | Region | Condition | Movement | Aggravator | Muscle | PainGuide | PrevalenceStudy | MuscleGroup
 
 

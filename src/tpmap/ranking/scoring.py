@@ -41,7 +41,6 @@ import bisect
 import heapq
 import math
 import threading
-import weakref
 from array import array
 from collections import Counter
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
@@ -51,7 +50,7 @@ from operator import itemgetter, sub
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, Unpack, cast, get_args, overload
 
-from ..catalogue.catalogue import Catalogue, Zone
+from ..catalogue.catalogue import Catalogue, Zone, kept_with
 from ..catalogue.loader import cached_beside
 from ..catalogue.overlay import overlay_note
 from ..catalogue.records import URGENCIES, Aggravator, Condition, Movement, Muscle, PainGuide, Side, ZoneKind
@@ -557,14 +556,8 @@ def _remember(cache: dict[Weights, V], weights: Weights, value: V) -> V:
     return value
 
 
-_TABLES: weakref.WeakKeyDictionary[Catalogue, _Tables] = weakref.WeakKeyDictionary()
-
-
 def _tables(catalogue: Catalogue) -> _Tables:
-    cached = _TABLES.get(catalogue)
-    if cached is None:
-        cached = _TABLES[catalogue] = _Tables(catalogue)
-    return cached
+    return kept_with(catalogue, "scoring", _Tables)
 
 
 # ------------------------------------------------------------------------------------------ matching
