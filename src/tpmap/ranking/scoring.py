@@ -1260,7 +1260,7 @@ class _Order(Sequence[Candidate]):
 
     def _reached_before(self, key: tuple[Any, ...], start: int = 0, stop: int | None = None) -> int:
         """The first place from ``start`` to ``stop`` among the reached candidates whose entry is not below ``key``
-        (an entry or its start): as ``bisect_left`` on their entries, from the arrays."""
+        (an entry or its start): as ``bisect_left`` on their entries, from their scores and codes."""
         negs = self.negs
         stop = len(negs) if stop is None else stop
         at = bisect.bisect_left(negs, key[0], start, stop)
