@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import tpmap
@@ -136,6 +136,7 @@ TINY_WORDS = (
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(TINY_WORDS), min_size=1, max_size=12), st.sampled_from((" ", ", ", ". ", " but ")))
+@example(["both", "breastbone", "upper arm", "breastbone"], ", ")  # a midline place with a side, then without
 def test_any_text_on_the_tiny_catalogue_gives_a_reading_or_a_documented_error(
     tiny: tpmap.Catalogue, words: list[str], joint: str
 ) -> None:
@@ -465,3 +466,12 @@ def test_pain_denied_at_a_place_is_never_silently_painful(catalogue: tpmap.Catal
 def test_a_read_side_is_named_in_plain_words(catalogue: tpmap.Catalogue) -> None:
     query = tpmap.build_query(catalogue, "neck pain on both sides")
     assert any("(neck, both sides)" in note for note in query.readings)
+
+
+@pytest.mark.parametrize("text", ["both, breastbone, upper arm, breastbone", "left breastbone, then the breastbone"])
+def test_a_midline_place_said_with_a_side_and_again_without_is_one_place(catalogue: tpmap.Catalogue, text: str) -> None:
+    """A side said with a midline place is dropped (the place has no sides); said again without one, it is the same
+    place, with both spans."""
+    reading = read_report(catalogue, text)
+    sternum = [finding for finding in reading.places if finding.region == "sternum"]
+    assert len(sternum) == 1 and sternum[0].side is None and len(sternum[0].spans) == 2

@@ -1631,10 +1631,15 @@ class _Reader:
     def _merge(self, places: list[_Place]) -> tuple[Finding, ...]:
         """One finding per place and side; the same place said twice keeps both spans."""
         merged: dict[tuple[str, ReadSide | None], _Place] = {}
-        sided = {p.region for p in places if p.side is not None}
+        # A place said without a side takes the side it was first said with (read before any is merged: a
+        # midline place's side is dropped as it is merged).
+        said_with: dict[str, ReadSide] = {}
         for place in places:
-            if place.side is None and place.region in sided:
-                place.side = next(p.side for p in places if p.region == place.region and p.side is not None)
+            if place.side is not None:
+                said_with.setdefault(place.region, place.side)
+        for place in places:
+            if place.side is None:
+                place.side = said_with.get(place.region)
             side = None if self.catalogue.regions[place.region].laterality == "midline" else place.side
             key = (place.region, side)
             if key in merged:
