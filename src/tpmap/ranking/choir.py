@@ -24,12 +24,11 @@ tpmap.errors.QueryError: unknown CHOIR body-map code 139: the codes are ...; did
 from __future__ import annotations
 
 import re
-import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal, get_args
 
-from ..catalogue.catalogue import Catalogue
+from ..catalogue.catalogue import Catalogue, kept_with
 from ..catalogue.records import Side
 from ..errors import QueryError, shown, wrong_type
 
@@ -251,14 +250,12 @@ def choir_places(catalogue: Catalogue, codes: object, *, choir_map: ChoirMap = "
     return tuple(places)
 
 
-_TABLES: weakref.WeakKeyDictionary[Catalogue, Mapping[int, tuple[str, ...]]] = weakref.WeakKeyDictionary()
-
-
 def _table(catalogue: Catalogue) -> Mapping[int, tuple[str, ...]]:
     """Code → the broadest regions carrying it (sorted by id), built once per catalogue."""
-    cached = _TABLES.get(catalogue)
-    if cached is not None:
-        return cached
+    return kept_with(catalogue, "choir", _built_table)
+
+
+def _built_table(catalogue: Catalogue) -> Mapping[int, tuple[str, ...]]:
     carriers: dict[int, list[str]] = {}
     for region in catalogue.regions.values():
         for code in region.choir:
@@ -267,5 +264,4 @@ def _table(catalogue: Catalogue) -> Mapping[int, tuple[str, ...]]:
         code: tuple(sorted(r for r in regions if not any(o != r and catalogue.is_within(r, o) for o in regions)))
         for code, regions in carriers.items()
     }
-    _TABLES[catalogue] = table
     return table

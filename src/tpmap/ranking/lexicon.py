@@ -29,14 +29,13 @@ tpmap.errors.UnknownNameError: unknown place or condition 'elbw'; did you mean: 
 from __future__ import annotations
 
 import re
-import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Literal, TypeAlias
 
-from ..catalogue.catalogue import Catalogue
+from ..catalogue.catalogue import Catalogue, kept_with
 from ..catalogue.loader import cached_beside
 from ..catalogue.records import Aggravator, Movement, Side
 from ..catalogue.text import close_matches, normalise
@@ -166,9 +165,6 @@ class _Index:
     words: frozenset[str]
 
 
-_INDEXES: weakref.WeakKeyDictionary[Catalogue, _Index] = weakref.WeakKeyDictionary()
-
-
 def resolve(catalogue: Catalogue, phrase: str) -> Resolution:
     """Read ``phrase`` as a region or a condition of ``catalogue`` (see the module docstring)."""
     if not isinstance(catalogue, Catalogue):
@@ -268,11 +264,12 @@ def _suggestions(index: _Index, text: str) -> list[str]:
 def _index(catalogue: Catalogue) -> _Index:
     """The catalogue's name tables, built once per catalogue (and read back from the cache folder by a new process
     when it is the shipped one: building them is a tenth of a first ranking)."""
-    cached = _INDEXES.get(catalogue)
-    if cached is None:
-        build = partial(_built_index, catalogue)
-        cached = _INDEXES[catalogue] = cached_beside(catalogue, "place-names", _Index, build, code=(Path(__file__),))
-    return cached
+    return kept_with(catalogue, "place names", _read_index)
+
+
+def _read_index(catalogue: Catalogue) -> _Index:
+    build = partial(_built_index, catalogue)
+    return cached_beside(catalogue, "place-names", _Index, build, code=(Path(__file__),))
 
 
 def _built_index(catalogue: Catalogue) -> _Index:

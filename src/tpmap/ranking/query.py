@@ -21,7 +21,6 @@ catalogue ids are not validated a second time.
 from __future__ import annotations
 
 import copy
-import weakref
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
@@ -29,7 +28,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Protocol, TypedDict, 
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..catalogue.catalogue import Catalogue
+from ..catalogue.catalogue import Catalogue, kept_with
 from ..catalogue.records import SENSATIONS, Sensation, Side
 from ..catalogue.text import close_matches, normalise
 from ..errors import AmbiguousNameError, ArgumentTypeError, QueryError, TpmapError, UnknownNameError, shown, wrong_type
@@ -414,17 +413,17 @@ class _Memo:
     that makes its site; a record is frozen, so queries can share it)."""
 
 
-_MEMOS: weakref.WeakKeyDictionary[Catalogue, _Memo] = weakref.WeakKeyDictionary()
 _KEPT = 4096
 """Readings kept per table and catalogue; a full table starts again (a registry repeats a few thousand drawings,
 not millions)."""
 
 
 def _memo(catalogue: Catalogue) -> _Memo:
-    memo = _MEMOS.get(catalogue)
-    if memo is None:
-        memo = _MEMOS.setdefault(catalogue, _Memo())
-    return memo
+    return kept_with(catalogue, "query memo", _new_memo)
+
+
+def _new_memo(_: Catalogue) -> _Memo:
+    return _Memo()
 
 
 def _kept(table: dict[_K, _V | TpmapError], key: _K, read: Callable[[], _V]) -> _V:

@@ -37,13 +37,12 @@ True
 from __future__ import annotations
 
 import math
-import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from operator import itemgetter, mul
 from typing import Any, Literal, NamedTuple
 
-from ..catalogue.catalogue import Catalogue
+from ..catalogue.catalogue import Catalogue, kept_with
 from ..catalogue.records import SENSATIONS, Side
 from ..errors import whole_number, wrong_type
 from .results import Candidate, Ranking
@@ -258,15 +257,9 @@ class _Facts(NamedTuple):
     """The regions where pressing would find one of its trigger points: each spot's region and those containing it."""
 
 
-_FACTS: weakref.WeakKeyDictionary[Catalogue, dict[str, _Facts]] = weakref.WeakKeyDictionary()
-"""Per catalogue, the facts of each muscle asked about so far: they depend on the catalogue alone."""
-
-
 def _facts(catalogue: Catalogue, leading: Sequence[Candidate]) -> list[_Facts]:
-    """The facts of each leading candidate's muscle, worked out once per catalogue."""
-    known = _FACTS.get(catalogue)
-    if known is None:
-        known = _FACTS[catalogue] = {}
+    """The facts of each leading candidate's muscle, worked out once per catalogue (they depend on it alone)."""
+    known = kept_with(catalogue, "question facts", _no_facts)
     found = []
     for c in leading:
         muscle = c.muscle
@@ -282,6 +275,10 @@ def _facts(catalogue: Catalogue, leading: Sequence[Candidate]) -> list[_Facts]:
             )
         found.append(facts)
     return found
+
+
+def _no_facts(_: Catalogue) -> dict[str, _Facts]:
+    return {}
 
 
 def _ask(

@@ -61,14 +61,13 @@ from __future__ import annotations
 
 import math
 import re
-import weakref
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any, Literal, TypeAlias
 
-from ..catalogue.catalogue import Catalogue
+from ..catalogue.catalogue import Catalogue, kept_with
 from ..catalogue.loader import cached_beside
 from ..catalogue.records import Aggravator, Movement, Sensation, Side
 from ..catalogue.text import close_matches, normalise
@@ -902,9 +901,6 @@ class _Vocabulary:
     along: Mapping[str, tuple[str, ...]]
     limb_paths: Mapping[str, tuple[str, ...]]
     """``CHECKED_ORGANS``, ``ALONG`` and ``LIMB_PATHS`` with only the ids the catalogue has."""
-
-
-_VOCABULARIES: weakref.WeakKeyDictionary[Catalogue, _Vocabulary] = weakref.WeakKeyDictionary()
 
 
 def sensation_named(words: str) -> Sensation | None:
@@ -1782,12 +1778,12 @@ def _kept(table: Mapping[str, tuple[str, ...]], regions: Mapping[str, object]) -
 def _vocabulary(catalogue: Catalogue) -> _Vocabulary:
     """The reader's word tables for a catalogue, built once per catalogue (and read back from the cache folder by
     a new process when it is the shipped one: building them is a tenth of a first ranking)."""
-    cached = _VOCABULARIES.get(catalogue)
-    if cached is None:
-        build = partial(_built_vocabulary, catalogue)
-        cached = cached_beside(catalogue, "vocabulary", _Vocabulary, build, code=_VOCABULARY_CODE)
-        _VOCABULARIES[catalogue] = cached
-    return cached
+    return kept_with(catalogue, "vocabulary", _read_vocabulary)
+
+
+def _read_vocabulary(catalogue: Catalogue) -> _Vocabulary:
+    build = partial(_built_vocabulary, catalogue)
+    return cached_beside(catalogue, "vocabulary", _Vocabulary, build, code=_VOCABULARY_CODE)
 
 
 _VOCABULARY_CODE = (Path(__file__), Path(__file__).with_name("lexicon.py"))

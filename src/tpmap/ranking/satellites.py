@@ -26,11 +26,10 @@ True
 from __future__ import annotations
 
 import math
-import weakref
 from dataclasses import dataclass
 from typing import Any
 
-from ..catalogue.catalogue import Catalogue
+from ..catalogue.catalogue import Catalogue, kept_with
 from ..catalogue.records import Side
 from ..errors import whole_number, wrong_type
 from .results import Candidate, Ranking
@@ -123,15 +122,14 @@ def satellites(ranking: Ranking, *, top: int = 5) -> Satellites:
 _Found = tuple[dict[str, int], dict[str, tuple[str, ...]], frozenset[str]]
 """For one muscle: the weight of each possible satellite, the reasons for it, and the muscles its zones overlie."""
 
-_KNOWN: weakref.WeakKeyDictionary[Catalogue, dict[str, _Found]] = weakref.WeakKeyDictionary()
-"""Per catalogue, what each muscle asked about so far may induce: it depends on the catalogue alone."""
-
 
 def _known(catalogue: Catalogue) -> dict[str, _Found]:
-    known = _KNOWN.get(catalogue)
-    if known is None:
-        known = _KNOWN[catalogue] = {}
-    return known
+    """Per catalogue, what each muscle asked about so far may induce: it depends on the catalogue alone."""
+    return kept_with(catalogue, "satellites", _new_table)
+
+
+def _new_table(_: Catalogue) -> dict[str, _Found]:
+    return {}
 
 
 def _found(known: dict[str, _Found], catalogue: Catalogue, muscle: str) -> _Found:
