@@ -1218,11 +1218,12 @@ class _Order(Sequence[Candidate]):
                     stop = bisect.bisect_left(negs, head[0], at, stop)
                     if stop < count and negs[stop] == head[0]:  # equal scores: in id, then side, order
                         stop = self._reached_before(head, stop, min(count, at + index + 1 - size))
-                for neg in negs[at:stop]:
+                chunk = negs[at:stop]
+                for neg in chunk:
                     shared.append(shared[-1] if neg == last else size)
                     last = neg
                     size += 1
-                merged += negs[at:stop]
+                merged += chunk
                 codes += self.codes[at:stop]
                 at = stop
                 if size > index:
